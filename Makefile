@@ -1,0 +1,24 @@
+# The two commands: `make run` and `make test`. Both work from a clean clone.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install migrate screenshots
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	scripts/system-deps run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/alembic upgrade head
+
+run: migrate
+	$(BIN)/python -m webapp
+
+test: install
+	scripts/system-deps test
+	$(BIN)/pytest

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.support import Client, Server, migrate
+from webapp.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'chatboard.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[Server]:
+    settings = Settings(database_url=database_url, secret_key="test-secret", env="test")
+    server = Server(settings).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def clients(server: Server) -> AsyncIterator[callable]:
+    """Make browser-like clients; all are closed after the test."""
+    made: list[Client] = []
+
+    def make() -> Client:
+        client = Client(server.url)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.close()

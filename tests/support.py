@@ -1,0 +1,156 @@
+"""Test helpers: a real server on loopback, and clients that speak docs/protocol.md."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import html5lib
+import httpx
+import uvicorn
+import websockets
+from alembic import command
+from alembic.config import Config
+
+from webapp.app import create_app
+from webapp.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate(database_url: str) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+def parse_fragment(html: str) -> list[Element]:
+    """The top-level elements of a fragment, parsed as a browser would."""
+    root = html5lib.parseFragment(html, container="div", treebuilder="etree", namespaceHTMLElements=False)
+    return list(root)
+
+
+def parse_page(html: str) -> Element:
+    return html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def by_id(root: Element, element_id: str) -> Element | None:
+    return next((el for el in root.iter() if el.get("id") == element_id), None)
+
+
+def text_of(element: Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+class Server:
+    """The app under uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(settings),
+            log_level="warning",
+            ws_max_size=settings.max_frame_bytes,
+            ws_per_message_deflate=False,
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def start(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@dataclass
+class Client:
+    """A browser-like client: a page for the identity cookie, then the socket."""
+
+    base_url: str
+    http: httpx.AsyncClient = field(init=False)
+    ws: websockets.ClientConnection | None = None
+    frames: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.AsyncClient(base_url=self.base_url, timeout=10)
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+
+    @property
+    def user_id(self) -> int:
+        return int(parse_page(self.last_page).find(".//body").get("data-me"))
+
+    async def get(self, path: str = "/") -> httpx.Response:
+        response = await self.http.get(path)
+        self.last_page = response.text
+        return response
+
+    async def connect(self, path: str = "/", socket_path: str | None = None, origin: str | None = None) -> Client:
+        await self.get(path)
+        socket_path = socket_path or ("/ws" if path == "/" else f"{path}/ws")
+        self.ws = await websockets.connect(
+            "ws" + self.base_url.removeprefix("http") + socket_path,
+            additional_headers={"Cookie": self.cookie_header, "Origin": origin or self.base_url},
+            max_size=2**22,
+            compression=None,
+        )
+        return self
+
+    async def send(self, action: str, **fields) -> None:
+        await self.ws.send(json.dumps({"action": action, **fields, "HEADERS": {"HX-Request": "true"}}))
+
+    async def expect(self, element_id: str, timeout: float = 5.0, where=lambda el: True) -> Element:
+        """Read frames until one holds a top-level element with this id."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no #{element_id} within {timeout}s; saw {self.frames[-5:]}")
+            frame = await asyncio.wait_for(self.ws.recv(), remaining)
+            self.frames.append(frame)
+            for element in parse_fragment(frame):
+                if element.get("id") == element_id and where(element):
+                    return element
+
+    async def expect_error(self, code: str, timeout: float = 5.0) -> Element:
+        errors = await self.expect("errors", timeout, where=lambda el: el.find(".//*[@data-code]") is not None)
+        notice = errors.find(".//*[@data-code]")
+        assert notice.get("data-code") == code, f"expected {code}, got {notice.get('data-code')}: {text_of(notice)}"
+        assert "error" in notice.get("class", "").split()
+        return notice
+
+    async def quiet(self, seconds: float = 0.3) -> list[str]:
+        """Frames that arrive within a short while (to check what did not come)."""
+        got = []
+        try:
+            while True:
+                got.append(await asyncio.wait_for(self.ws.recv(), seconds))
+        except TimeoutError:
+            return got
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        await self.http.aclose()

@@ -1,0 +1,1 @@
+"""Chatboard: live chat rooms with a shared drawing board."""

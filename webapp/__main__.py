@@ -1,0 +1,27 @@
+"""`python -m webapp`: serve with the settings from the environment."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from webapp.settings import Settings
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    uvicorn.run(
+        "webapp.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.web_concurrency,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        # The server enforces the frame cap itself (close 1009), before reading more.
+        ws_max_size=settings.max_frame_bytes,
+        ws_per_message_deflate=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""create_app(settings): plugins, routes; nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.logging import LoggingConfig
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from webapp.chat import presence
+from webapp.db.engine import create_engine, session_factory
+from webapp.realtime.fanout import Fanout
+from webapp.realtime.socket import lobby_socket, room_socket
+from webapp.realtime.subscriber import SocketSubscriber
+from webapp.rendering import create_environment
+from webapp.settings import Settings
+from webapp.web.identity import cookie_config
+from webapp.web.pages import healthz, info, lobby, not_found, room_page
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+HEARTBEAT_SECONDS = 10
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    env = create_environment()
+    channels = ChannelsPlugin(
+        backend=MemoryChannelsBackend(),
+        arbitrary_channels_allowed=True,
+        subscriber_class=SocketSubscriber,
+        subscriber_max_backlog=settings.socket_queue_size,
+        subscriber_backlog_strategy="backoff",
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        state = app.state
+        state.sessions = session_factory(engine)
+        state.server_id = str(uuid.uuid4())
+        async with channels:
+            state.fanout = Fanout(channels, env)
+            await _beat(state)
+            tasks = [asyncio.create_task(_heartbeat(state)), asyncio.create_task(state.fanout.run_counters())]
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await task
+                async with state.sessions.begin() as session:
+                    await presence.retire(session, state.server_id)
+        await engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            lobby,
+            room_page,
+            info,
+            healthz,
+            lobby_socket,
+            room_socket,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
+        lifespan=[lifespan],
+        middleware=[cookie_config(settings).middleware],
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        exception_handlers={NotFoundException: not_found},
+        state=State({"settings": settings, "templates": env, "channels": channels}),
+        logging_config=LoggingConfig(
+            log_exceptions="always",
+            disable_stack_trace={404},
+            root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
+        ),
+        debug=False,
+    )
+
+
+async def _beat(state: State) -> None:
+    """Keep this process's presence alive; let presence of dead processes go."""
+    async with state.sessions.begin() as session:
+        events = await presence.heartbeat(session, state.server_id)
+    for event in events:
+        state.fanout.publish(event)
+
+
+async def _heartbeat(state: State) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            await _beat(state)
+        except Exception:
+            log.exception("presence heartbeat failed")

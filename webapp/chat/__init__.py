@@ -1,0 +1,1 @@
+"""Domain services and events. Transport-independent: no Litestar here."""

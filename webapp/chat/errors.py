@@ -1,0 +1,34 @@
+"""The one error the services raise; its code is the wire's error code."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ErrorCode = Literal[
+    "bad_data",
+    "data_too_long",
+    "not_sufficient_data",
+    "no_such_room",
+    "not_valid_color",
+    "room_not_empty",
+    "name_too_long",
+    "rate_limited",
+]
+
+MESSAGES: dict[str, str] = {
+    "bad_data": "That request could not be understood.",
+    "data_too_long": "That is longer than allowed.",
+    "not_sufficient_data": "Something required is missing.",
+    "no_such_room": "That room does not exist (any more).",
+    "not_valid_color": "That is not a colour.",
+    "room_not_empty": "Only an empty room can be deleted; people are in it.",
+    "name_too_long": "Names are at most 64 characters.",
+    "rate_limited": "Slow down a little and try again.",
+}
+
+
+class ChatError(Exception):
+    def __init__(self, code: ErrorCode, detail: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail or MESSAGES[code]

@@ -1,0 +1,50 @@
+"""What changed, as small typed values. Services return them after their
+transaction commits; the fan-out renders and delivers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+
+class UserView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+
+
+class RoomView(msgspec.Struct):
+    id: int
+    name: str
+    color: str
+    created_at: datetime
+    message_count: int = 0
+    user_count: int = 0
+
+
+class RoomCreated(msgspec.Struct, tag=True):
+    room: RoomView
+
+
+class RoomChanged(msgspec.Struct, tag=True):
+    room: RoomView
+
+
+class RoomDeleted(msgspec.Struct, tag=True):
+    room_id: int
+
+
+class UserRenamed(msgspec.Struct, tag=True):
+    user: UserView
+
+
+class PresenceChanged(msgspec.Struct, tag=True):
+    """A user entered or left a room (their first socket opened or last one closed)."""
+
+    room_id: int
+    user: UserView
+    present: bool
+    user_count: int
+
+
+Event = RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged

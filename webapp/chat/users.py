@@ -1,0 +1,27 @@
+"""Anonymous users: a generated name, changeable at any time."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from webapp.chat.events import UserRenamed, UserView
+from webapp.chat.names import clean_name, generate_name
+from webapp.db.models import User
+
+
+async def create_user(session: AsyncSession) -> UserView:
+    user = User(name=generate_name())
+    session.add(user)
+    await session.flush()
+    return UserView(user.id, user.name)
+
+
+async def get_user(session: AsyncSession, user_id: int) -> UserView | None:
+    user = await session.get(User, user_id)
+    return UserView(user.id, user.name) if user else None
+
+
+async def rename_user(session: AsyncSession, user_id: int, name: str) -> UserRenamed:
+    user = await session.get_one(User, user_id)
+    user.name = clean_name(name)
+    return UserRenamed(UserView(user.id, user.name))

@@ -1,0 +1,1 @@
+"""Sockets: parse frames into commands, run them, fan the events out."""

@@ -1,0 +1,61 @@
+"""Client frames → typed commands. One JSON object per frame, as htmx-ext-ws
+sends a form: its fields plus HEADERS, with `action` naming the command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from webapp.chat.errors import ChatError
+
+# Bounds on fields whose domain rule does not already bound them.
+Short = Annotated[str, msgspec.Meta(max_length=1024)]
+ClientId = Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class Command(msgspec.Struct, tag_field="action", frozen=True):
+    pass
+
+
+class CreateRoom(Command, tag="create_room"):
+    name: Short = ""
+    color: Short = ""
+
+
+class RenameRoom(Command, tag="rename_room"):
+    room: int
+    name: Short
+
+
+class RecolorRoom(Command, tag="recolor_room"):
+    room: int
+    color: Short
+
+
+class DeleteRoom(Command, tag="delete_room"):
+    room: int
+
+
+class RenameUser(Command, tag="rename_user"):
+    name: Short
+
+
+AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser
+
+_decoder = msgspec.json.Decoder(AnyCommand, strict=False)
+
+
+def parse(frame: str | bytes) -> AnyCommand:
+    """Decode one frame or raise the ChatError its client should see."""
+    try:
+        return _decoder.decode(frame)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        if message.startswith("Object missing required field"):
+            raise ChatError("not_sufficient_data", message) from None
+        if "of length <=" in message:
+            raise ChatError("data_too_long", message) from None
+        raise ChatError("bad_data", message) from None
+    except msgspec.DecodeError:
+        raise ChatError("bad_data", "A frame must be one JSON object.") from None

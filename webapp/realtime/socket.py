@@ -1,0 +1,117 @@
+"""One task per connection: read frames, run them as commands, write fragments."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from urllib.parse import urlsplit
+
+from litestar import WebSocket, websocket
+from litestar.datastructures import State
+from litestar.params import FromPath
+
+from webapp.chat import presence, users
+from webapp.chat.errors import ChatError
+from webapp.chat.rooms import get_room
+from webapp.realtime.actions import Caller, execute
+from webapp.realtime.commands import parse
+from webapp.realtime.fragments import LOBBY, render_error, room_channel, user_channel
+from webapp.realtime.subscriber import SocketSubscriber
+
+log = logging.getLogger(__name__)
+
+# Close codes. htmx-ext-ws reconnects after 1006, 1011, 1012 and 1013 only.
+TRY_AGAIN_LATER = 1013
+FORBIDDEN = 4403
+NOT_FOUND = 4404
+
+
+def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
+    """Refuse cross-site sockets: a browser always sends Origin, so a foreign one is an attack."""
+    origin = socket.headers.get("origin")
+    if origin is None:
+        return True
+    if origin.rstrip("/") in allowed:
+        return True
+    return urlsplit(origin).netloc == socket.headers.get("host")
+
+
+@websocket("/ws")
+async def lobby_socket(socket: WebSocket, state: State) -> None:
+    await serve(socket, state, room_id=None)
+
+
+@websocket("/rooms/{room_id:int}/ws")
+async def room_socket(socket: WebSocket, state: State, room_id: FromPath[int]) -> None:
+    await serve(socket, state, room_id=room_id)
+
+
+async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
+    if not origin_allowed(socket, state.settings.allowed_origins):
+        await socket.close(code=FORBIDDEN, reason="foreign origin")
+        return
+    async with state.sessions() as session:
+        user = await users.get_user(session, socket.session.get("uid", 0))
+        try:
+            if room_id is not None:
+                await get_room(session, room_id)
+        except ChatError:
+            await socket.close(code=NOT_FOUND, reason="no such room")
+            return
+    if user is None:
+        await socket.close(code=FORBIDDEN, reason="no identity")
+        return
+
+    await socket.accept()
+    caller = Caller(user.id, room_id)
+    channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
+    async with state.channels.start_subscription(channels) as subscriber:
+        async with subscriber.run_in_background(socket.send_text, join=False):
+            socket_id = uuid.uuid4().hex
+            if room_id is not None:
+                await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
+            try:
+                await _until_closed(socket, state, caller, subscriber)
+            finally:
+                if room_id is not None:
+                    await _publish_in_transaction(state, presence.leave, socket_id)
+
+
+async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
+    async with state.sessions.begin() as session:
+        event = await service(session, *args, **kwargs)
+    if event is not None:
+        state.fanout.publish(event)
+
+
+async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
+    reader = asyncio.create_task(_read_frames(socket, state, caller, subscriber))
+    dropped = asyncio.create_task(subscriber.overflowed.wait())
+    try:
+        done, _ = await asyncio.wait({reader, dropped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        reader.cancel()
+        dropped.cancel()
+    if dropped in done:
+        log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
+        await socket.close(code=TRY_AGAIN_LATER, reason="too far behind")
+
+
+async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
+    while True:
+        message = await socket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        frame = message.get("text") or message.get("bytes") or b""
+        try:
+            command = parse(frame)
+            async with state.sessions.begin() as session:
+                event = await execute(session, caller, command)
+            # Published only now, after the commit: what anyone sees is stored.
+            state.fanout.publish(event)
+        except ChatError as error:
+            subscriber.put_nowait(render_error(state.templates, error.code, error.detail).encode())
+        except Exception:
+            log.exception("frame failed: %.200r", frame)
+            subscriber.put_nowait(render_error(state.templates, "bad_data", "That could not be done.").encode())

@@ -1,0 +1,28 @@
+"""A socket's bounded queue of outgoing fragments."""
+
+from __future__ import annotations
+
+import asyncio
+
+from litestar.channels import Subscriber
+
+
+class SocketSubscriber(Subscriber):
+    """When a reader falls so far behind that its queue is full, the socket is
+    dropped rather than the fragment: a gap the reader cannot see would be worse.
+    The client reconnects and gets a fresh page state."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.overflowed = asyncio.Event()
+
+    def put_nowait(self, item: bytes | None) -> bool:
+        if super().put_nowait(item):
+            return True
+        self.overflowed.set()
+        return False
+
+    async def put(self, item: bytes | None) -> None:
+        # The plugin puts a stop marker here when unsubscribing; on a full queue
+        # waiting for room would wait on a reader that is already gone.
+        self.put_nowait(item)

@@ -1,0 +1,71 @@
+"""Pages and the fragments that HTTP serves."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy import text
+
+from webapp.chat import rooms
+from webapp.chat.errors import ChatError
+from webapp.chat.events import UserView
+from webapp.web.identity import current_user
+
+identified = {"me": Provide(current_user)}
+
+
+async def _room_list(state: State, search: str) -> dict:
+    async with state.sessions() as session:
+        try:
+            room_views, total = await rooms.list_rooms(session, search)
+        except ChatError as error:
+            raise HTTPException(status_code=400, detail=error.detail) from None
+    return {"rooms": room_views, "total": total, "search": search}
+
+
+@get("/", dependencies=identified)
+async def lobby(request: Request, state: State, me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
+    context = await _room_list(state, q)
+    if request.headers.get("hx-request"):
+        # The search box asks for the list alone.
+        return Template("fragments/rooms.html", context=context)
+    return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws"})
+
+
+@get("/rooms/{room_id:int}", dependencies=identified)
+async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPath[int]) -> Template:
+    async with state.sessions() as session:
+        try:
+            room = await rooms.get_room(session, room_id)
+        except ChatError:
+            raise NotFoundException() from None
+    context = await _room_list(state, "")
+    return Template(
+        "pages/room.html",
+        context={**context, "room": room, "me": me, "socket_url": f"/rooms/{room_id}/ws"},
+    )
+
+
+@get("/info", dependencies=identified)
+async def info(me: NamedDependency[UserView]) -> Template:
+    return Template("pages/info.html", context={"me": me, "socket_url": None})
+
+
+@get("/healthz", cache=False)
+async def healthz(state: State) -> Response:
+    try:
+        async with state.sessions() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        return Response({"status": "unavailable"}, status_code=503)
+    return Response({"status": "ok"})
+
+
+def not_found(request: Request, _exc: Exception) -> Response:
+    if request.headers.get("hx-request"):
+        return Response("", status_code=404)
+    return Template("pages/not_found.html", context={"me": None, "socket_url": None}, status_code=404)
