@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
+from webapp.linkify import linkify
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -21,4 +22,5 @@ def create_environment() -> Environment:
         enable_async=False,
     )
     env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES)
+    env.filters["linkify"] = linkify
     return env

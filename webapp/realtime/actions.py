@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import rooms, users
+from webapp.chat import messages, rooms, users
+from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
-from webapp.realtime.commands import AnyCommand, CreateRoom, DeleteRoom, RecolorRoom, RenameRoom, RenameUser
+from webapp.realtime.commands import AnyCommand, CreateRoom, DeleteRoom, RecolorRoom, RenameRoom, RenameUser, SendMessage
 
 
 @dataclass(frozen=True)
@@ -29,4 +30,10 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand) ->
             return await rooms.delete_room(session, room_id)
         case RenameUser(name=name):
             return await users.rename_user(session, caller.user_id, name)
+        case SendMessage(body=body, client_id=client_id):
+            if caller.room_id is None:
+                raise ChatError("no_such_room", "Messages are sent from a room's page.")
+            return await messages.send_message(
+                session, room_id=caller.room_id, author_id=caller.user_id, body=body, client_id=client_id
+            )
     raise AssertionError(f"unhandled command {command!r}")

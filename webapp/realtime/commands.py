@@ -41,7 +41,13 @@ class RenameUser(Command, tag="rename_user"):
     name: Short
 
 
-AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser
+class SendMessage(Command, tag="send_message"):
+    # The body's length is the domain's rule (messages.clean_body); the frame bounds it too.
+    body: str
+    client_id: ClientId = ""
+
+
+AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | SendMessage
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)
 

@@ -6,7 +6,16 @@ from collections.abc import Iterator
 
 from jinja2 import Environment
 
-from webapp.chat.events import Event, PresenceChanged, RoomChanged, RoomCreated, RoomDeleted, UserRenamed
+from webapp.chat.events import (
+    Event,
+    MessageCreated,
+    PresenceChanged,
+    RoomChanged,
+    RoomCreated,
+    RoomDeleted,
+    UserRenamed,
+    UserView,
+)
 
 LOBBY = "lobby"
 
@@ -32,8 +41,23 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield LOBBY, render("room_deleted.html", room_id=room_id)
         case UserRenamed(user):
             yield user_channel(user.id), render("me.html", user=user, oob=True)
-        case PresenceChanged():
-            pass  # only counters so far, coalesced by the fan-out
+            # Names show wherever the user wrote or is, and every page hears the lobby;
+            # renames are rare enough for that one broadcast.
+            yield LOBBY, render("user_renamed.html", user=user)
+        case PresenceChanged(room_id=room_id, user=user, present=present):
+            # The lobby's user counts are coalesced by the fan-out.
+            yield room_channel(room_id), render("user_joined.html" if present else "user_left.html", user=user)
+        case MessageCreated(message=message, repeat=False):
+            # Fanned out to the room's members only: what is said reaches the people in it.
+            yield room_channel(message.room_id), render("message_created.html", message=message)
+        case MessageCreated(repeat=True):
+            pass  # a retried send: it was shown when it was stored
+
+
+def render_users(env: Environment, users: list[UserView]) -> str:
+    """The whole users list, sent to a socket as it opens: no entrance is missed
+    between the page's render and the socket's subscription."""
+    return env.get_template("fragments/users.html").render(users=users, oob=True)
 
 
 def render_error(env: Environment, code: str, detail: str) -> str:

@@ -16,7 +16,7 @@ from webapp.chat.errors import ChatError
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, room_channel, user_channel
+from webapp.realtime.fragments import LOBBY, render_error, render_users, room_channel, user_channel
 from webapp.realtime.subscriber import SocketSubscriber
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
             socket_id = uuid.uuid4().hex
             if room_id is not None:
                 await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
+                await _send_users(state, subscriber, room_id)
             try:
                 await _until_closed(socket, state, caller, subscriber)
             finally:
@@ -83,6 +84,14 @@ async def _publish_in_transaction(state: State, service, *args, **kwargs) -> Non
         event = await service(session, *args, **kwargs)
     if event is not None:
         state.fanout.publish(event)
+
+
+async def _send_users(state: State, subscriber: SocketSubscriber, room_id: int) -> None:
+    """A (re)connected room socket gets the whole users list: entrances and exits
+    it missed while it was not subscribed are not lost."""
+    async with state.sessions() as session:
+        people = await presence.users_in_room(session, room_id)
+    subscriber.put_nowait(render_users(state.templates, people).encode())
 
 
 async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
