@@ -76,6 +76,17 @@
   });
   observer.observe(list, { childList: true });
 
+  // --- Users list: one entry per user. The list a socket gets as it opens and
+  // that socket's own entrance can cross; the newest entry stays.
+  var users = document.getElementById("users");
+  new MutationObserver(function () {
+    var seen = {};
+    users = document.getElementById("users"); // the whole list may have been replaced
+    Array.from(users.querySelectorAll("li[id]")).reverse().forEach(function (entry) {
+      if (seen[entry.id]) entry.remove(); else seen[entry.id] = true;
+    });
+  }).observe(users.parentNode, { childList: true, subtree: true });
+
   // --- Times in the reader's own time zone; the date too when it is not today.
   var timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
   var dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
