@@ -1,9 +1,16 @@
 """Real Chromium, driven with Playwright's sync API (no pytest-playwright: it
-clashes with pytest-asyncio). `page_factory` opens pages as separate people."""
+clashes with pytest-asyncio). `page_factory` opens pages as separate people.
+
+While Playwright runs, its event loop is the thread's running loop: async work
+(seeding the database) goes through `run_async`, on a thread of its own, and
+the browser lives per module so the async tests after it get their loop back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -22,9 +29,16 @@ ARGS = [
     "--disable-sync",
 ]
 
+T = TypeVar("T")
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

@@ -89,18 +89,20 @@ async def test_history_pages_are_keyset_pages_oldest_first(sessions) -> None:
             await _send(sessions, other_room, author_id, "elsewhere")
     async with sessions() as session:
         newest = await messages.page_before(session, room_id)
-        older = await messages.page_before(session, room_id, newest[0].id)
-        oldest = await messages.page_before(session, room_id, older[0].id)
+        older = await messages.page_before(session, room_id, newest.messages[0].id)
+        oldest = await messages.page_before(session, room_id, older.messages[0].id)
         before_first = await messages.page_before(session, room_id, sent[0])
         at_boundary = await messages.page_before(session, room_id, sent[messages.PAGE_SIZE])
+        past_boundary = await messages.page_before(session, room_id, sent[messages.PAGE_SIZE + 1])
         empty_room = await messages.page_before(session, (await _room_and_author(sessions))[0])
-    assert [m.id for m in newest] == sent[-messages.PAGE_SIZE:]
-    assert [m.id for m in older] == sent[1 : messages.PAGE_SIZE + 1]
-    assert [m.id for m in oldest] == sent[:1]
-    assert before_first == [] and empty_room == []
-    # Exactly a page's worth before the boundary: a full page, and nothing beyond it.
-    assert [m.id for m in at_boundary] == sent[: messages.PAGE_SIZE]
-    assert all(m.room_id == room_id for m in newest + older + oldest)
+    assert [m.id for m in newest.messages] == sent[-messages.PAGE_SIZE:] and newest.more
+    assert [m.id for m in older.messages] == sent[1 : messages.PAGE_SIZE + 1] and older.more
+    assert [m.id for m in oldest.messages] == sent[:1] and not oldest.more
+    assert before_first == empty_room == messages.Page([], more=False)
+    # Exactly a page's worth before the boundary: a full page, and no more to load.
+    assert [m.id for m in at_boundary.messages] == sent[: messages.PAGE_SIZE] and not at_boundary.more
+    assert [m.id for m in past_boundary.messages] == sent[1 : messages.PAGE_SIZE + 1] and past_boundary.more
+    assert all(m.room_id == room_id for m in newest.messages + older.messages + oldest.messages)
 
 
 async def test_a_history_page_is_read_through_the_room_index(database_url) -> None:

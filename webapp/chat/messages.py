@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,18 +60,24 @@ def _view(message: Message, author: User | UserView) -> MessageView:
     return MessageView(message.id, message.room_id, UserView(author.id, author.name), message.body, message.created_at)
 
 
-async def page_before(session: AsyncSession, room_id: int, before_id: int | None = None) -> list[MessageView]:
-    """Up to PAGE_SIZE messages older than `before_id` (the newest without it),
-    oldest first. Keyset-paged on the (room_id, id) index: each page costs the
-    same however long the history is."""
+class Page(msgspec.Struct, frozen=True):
+    messages: list[MessageView]  # oldest first
+    more: bool  # whether older messages exist
+
+
+async def page_before(session: AsyncSession, room_id: int, before_id: int | None = None) -> Page:
+    """Up to PAGE_SIZE messages older than `before_id` (the newest without it).
+    Keyset-paged on the (room_id, id) index: each page costs the same however
+    long the history is. One row more than a page tells whether older ones exist."""
     query = (
         select(Message, User.id, User.name)
         .join(User, User.id == Message.author_id)
         .where(Message.room_id == room_id)
         .order_by(Message.id.desc())
-        .limit(PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
     )
     if before_id is not None:
         query = query.where(Message.id < before_id)
     rows = (await session.execute(query)).all()
-    return [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows)]
+    page = [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows[:PAGE_SIZE])]
+    return Page(page, more=len(rows) > PAGE_SIZE)

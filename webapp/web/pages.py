@@ -53,8 +53,8 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             "room": room,
             "me": me,
             "socket_url": f"/rooms/{room_id}/ws",
-            "messages": newest,
-            "more": len(newest) == messages.PAGE_SIZE,
+            "messages": newest.messages,
+            "more": newest.more,
             "users": people,
         },
     )
@@ -71,7 +71,7 @@ async def history(state: State, room_id: FromPath[int], before: FromQuery[int | 
         page = await messages.page_before(session, room_id, before)
     return Template(
         "fragments/history.html",
-        context={"messages": page, "more": len(page) == messages.PAGE_SIZE, "room_id": room_id},
+        context={"messages": page.messages, "more": page.more, "room_id": room_id},
     )
 
 
