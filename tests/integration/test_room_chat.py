@@ -29,7 +29,7 @@ def message_ids(frames: list[str]) -> list[int]:
 async def collect_messages(client: Client, count: int) -> list[int]:
     ids: list[int] = []
     while len(ids) < count:
-        article = await client.expect("messages")
+        await client.expect("messages")
         ids += message_ids([client.frames[-1]])
     return ids
 
@@ -124,7 +124,8 @@ async def test_presence_two_tabs_count_once_and_closing_the_last_leaves(clients)
     await tab1.ws.close()
     # One tab is still there: nobody left, nobody joined.
     quiet = await watcher.quiet()
-    assert not any(el.get("id") in {"users", f"user-{tab1.user_id}"} for frame in quiet for el in parse_fragment(frame))
+    entry = f"user-{tab1.user_id}"
+    assert not any(el.get("id") in {"users", entry} for frame in quiet for el in parse_fragment(frame))
     assert f"user-{tab1.user_id}" in (await watcher.get(f"/rooms/{room}")).text
 
     await tab2.ws.close()  # closing the last tab is leaving
@@ -146,7 +147,8 @@ async def test_a_rename_reaches_the_names_already_on_screen(clients) -> None:
     assert renamed.get("hx-swap-oob") == f"innerHTML:.name-of-{alice.user_id}"
     assert list(renamed) == [] and renamed.text == '<b hx-on:click="alert(1)">Al</b>'
     page = parse_page((await bob.get(f"/rooms/{room}")).text)
-    names = [el for el in page.iter() if f"name-of-{alice.user_id}" in el.get("class", "").split()]
+    name_class = f"name-of-{alice.user_id}"
+    names = [el for el in page.iter() if name_class in el.get("class", "").split()]
     assert len(names) == 2  # on the message and in the users list
     assert all(text_of(el) == '<b hx-on:click="alert(1)">Al</b>' and list(el) == [] for el in names)
 
