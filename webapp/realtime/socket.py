@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
 from litestar.datastructures import State
+from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from webapp.chat import presence, users
@@ -67,7 +68,7 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
     caller = Caller(user.id, room_id)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
     async with state.channels.start_subscription(channels) as subscriber:
-        async with subscriber.run_in_background(socket.send_text, join=False):
+        async with subscriber.run_in_background(_sender(socket), join=False):
             socket_id = uuid.uuid4().hex
             if room_id is not None:
                 await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
@@ -77,6 +78,17 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
             finally:
                 if room_id is not None:
                     await _publish_in_transaction(state, presence.leave, socket_id)
+
+
+def _sender(socket: WebSocket):
+    async def send(data: bytes) -> None:
+        # Fragments still queued when the browser goes away have nobody to reach.
+        try:
+            await socket.send_text(data)
+        except WebSocketDisconnect:
+            pass
+
+    return send
 
 
 async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
