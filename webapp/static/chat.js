@@ -68,6 +68,7 @@
       list.scrollTop = list.scrollHeight - fromBottom;
     }
     if (appended.length) {
+      appended.forEach(inStoredOrder);
       if (stuck) toLatest(); else jump.hidden = false;
       var last = appended[appended.length - 1];
       chime(last.dataset.author === me);
@@ -75,6 +76,17 @@
     remember();
   });
   observer.observe(list, { childList: true });
+
+  // Messages show in the order they were stored (ids ascend). With several server
+  // processes two messages can arrive crossed; the later id moves below.
+  function idOf(message) { return Number(message.id.slice("message-".length)); }
+  function inStoredOrder(message) {
+    var before = message.previousElementSibling;
+    while (before && before.classList.contains("message") && idOf(before) > idOf(message)) {
+      before = before.previousElementSibling;
+    }
+    if (before !== message.previousElementSibling) list.insertBefore(message, before ? before.nextElementSibling : list.firstElementChild);
+  }
 
   // --- Users list: one entry per user. The list a socket gets as it opens and
   // that socket's own entrance can cross; the newest entry stays.
