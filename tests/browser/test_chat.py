@@ -70,6 +70,13 @@ def test_two_people_chat(page_factory, database_url) -> None:
     expect(alice.locator("#messages")).to_have_attribute("data-last-chime", "theirs")
     expect(bob.locator("#messages")).to_have_attribute("data-last-chime", "mine")
 
+    # A body that tries to take over the page stays text on it.
+    attack = '<div id="messages" hx-swap-oob="true"><img src=x hx-on:htmx:load="alert(1)"></div>'
+    say(alice, attack)
+    expect(bob.locator("#messages .message")).to_have_count(3)
+    expect(bob.locator("#messages .message .body").last).to_have_text(attack)
+    assert bob.locator("#messages img").count() == 0
+
     bob.locator("#my-name").fill("Bobby Tables")
     bob.locator("#me button").click()
     expect(alice.locator(f".name-of-{bob_id}")).to_have_text(["Bobby Tables", "Bobby Tables"])

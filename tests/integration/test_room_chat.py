@@ -173,3 +173,18 @@ async def test_history_pages_over_http(clients) -> None:
     assert (await alice.http.get(f"/rooms/{room}/messages?before={ids[0]}")).text.strip() == ""
     assert (await alice.http.get(f"/rooms/987654/messages?before=5")).status_code == 404
     assert (await alice.http.get(f"/rooms/{room}/messages?before=abc")).status_code == 400
+
+
+async def test_a_body_cannot_swap_anything_on_the_readers_page(clients) -> None:
+    host = await clients().connect()
+    room = await new_room(host)
+    alice = await clients().connect(f"/rooms/{room}")
+    bob = await clients().connect(f"/rooms/{room}")
+    attack = '<div id="messages" hx-swap-oob="true"></div><p id="users" hx-on:click="x" hx-swap-oob="true">'
+    await alice.send("send_message", body=attack)
+    await bob.expect("messages")
+    [top] = parse_fragment(bob.frames[-1])  # one element: the append, nothing else
+    assert (top.get("id"), top.get("hx-swap-oob")) == ("messages", "beforeend")
+    [article] = top.findall("article")
+    assert [el.tag for el in article.iter()] == ["article", "header", "span", "time", "p"]
+    assert "".join(article.find(".//p").itertext()) == attack
