@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -25,10 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def migrate(database_url: str) -> None:
+    """`alembic upgrade head`, in a thread: alembic runs its own event loop,
+    and the caller may be inside one (async tests, Playwright)."""
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", database_url)
     config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(command.upgrade, config, "head").result()
 
 
 def parse_fragment(html: str) -> list[Element]:

@@ -1,23 +1,16 @@
-"""Real Chromium, driven with Playwright's sync API (no pytest-playwright: it
-clashes with pytest-asyncio). `page_factory` opens pages as separate people.
-
-While Playwright runs, its event loop is the thread's running loop: async work
-(seeding the database) goes through `run_async`, on a thread of its own, and
-the browser lives per module so the async tests after it get their loop back."""
+"""Real Chromium, driven by Playwright's sync API (no downloaded browser)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.support import Server
-
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,17 +21,15 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-T = TypeVar("T")
-
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, coroutine).result()
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+# Module scope: Playwright's sync API runs an event loop on this thread while it
+# is open, and the async tests of other modules need the thread's loop free.
 @pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
+def browser() -> Iterator[Browser]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium is required for browser tests and is missing at {CHROMIUM}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -46,22 +37,26 @@ def browser(server: Server) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page_factory(browser: Browser, server: Server) -> Iterator[Callable[..., Page]]:
-    """page_factory(path) → a page of a new person (own browser context, so own
-    cookie and identity). Pass `like=page` to open another tab of that person."""
+def page_factory(browser: Browser, server) -> Iterator[Callable[..., Page]]:
+    """New pages, each in its own context: two contexts are two people."""
     contexts = []
 
-    def make(path: str = "/", like: Page | None = None) -> Page:
-        if like is not None:
-            context = like.context
-        else:
-            context = browser.new_context(base_url=server.url)
-            contexts.append(context)
+    def make(path: str = "/", width: int = 1280, height: int = 800) -> Page:
+        context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height})
+        contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(5000)
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
         page.goto(path)
+        page.wait_for_selector("#connection[data-state=open]")
         return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
