@@ -16,6 +16,14 @@ async def new_room(client: Client, name: str | None = None) -> int:
     return int(created.find("li").get("id").removeprefix("room-"))
 
 
+async def enter(client: Client, room_id: int) -> Client:
+    """Open a room socket and wait until it is in: its first users list comes
+    after its subscription and its presence are in place."""
+    await client.connect(f"/rooms/{room_id}")
+    await client.expect("users", where=lambda el: el.get("hx-swap-oob") == "true")
+    return client
+
+
 def message_ids(frames: list[str]) -> list[int]:
     """Ids of messages appended to #messages, in the order the frames came."""
     ids = []
@@ -37,9 +45,9 @@ async def collect_messages(client: Client, count: int) -> list[int]:
 async def test_messages_reach_exactly_the_rooms_members_in_stored_order(clients) -> None:
     host = await clients().connect()
     room_a, room_b = await new_room(host), await new_room(host)
-    alice = await clients().connect(f"/rooms/{room_a}")
-    bob = await clients().connect(f"/rooms/{room_a}")
-    carol = await clients().connect(f"/rooms/{room_b}")
+    alice = await enter(clients(), room_a)
+    bob = await enter(clients(), room_a)
+    carol = await enter(clients(), room_b)
 
     # Both members talk at once; five each.
     await asyncio.gather(
@@ -68,8 +76,8 @@ async def test_messages_reach_exactly_the_rooms_members_in_stored_order(clients)
 async def test_a_repeated_client_id_is_shown_once(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    alice = await clients().connect(f"/rooms/{room}")
-    bob = await clients().connect(f"/rooms/{room}")
+    alice = await enter(clients(), room)
+    bob = await enter(clients(), room)
     await alice.send("send_message", body="just once", client_id="c-1")
     await alice.send("send_message", body="just once", client_id="c-1")
     await alice.send("send_message", body="then this")
@@ -84,7 +92,7 @@ async def test_a_repeated_client_id_is_shown_once(clients) -> None:
 async def test_bad_messages_are_refused_and_nothing_is_stored(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    alice = await clients().connect(f"/rooms/{room}")
+    alice = await enter(clients(), room)
     for fields, code in [
         ({"body": "x" * 4001}, "data_too_long"),
         ({"body": "  \n "}, "not_sufficient_data"),
@@ -104,12 +112,14 @@ async def test_bad_messages_are_refused_and_nothing_is_stored(clients) -> None:
 async def test_presence_two_tabs_count_once_and_closing_the_last_leaves(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    watcher = await clients().connect(f"/rooms/{room}")
+    watcher = clients()
+    await watcher.connect(f"/rooms/{room}")
     # A room socket's first list is the whole list (its own entrance may come before or after it).
     first_list = await watcher.expect("users", where=lambda el: el.get("hx-swap-oob") == "true")
     assert [li.get("id") for li in first_list.findall("li")] == [f"user-{watcher.user_id}"]
 
-    tab1 = await clients().connect(f"/rooms/{room}")
+    tab1 = clients()
+    await tab1.connect(f"/rooms/{room}")
     joined = await watcher.expect("users", where=lambda el: el.get("hx-swap-oob") == "beforeend")
     assert [li.get("id") for li in joined.findall("li")] == [f"user-{tab1.user_id}"]
     await host.expect(f"usercount-{room}", where=lambda el: text_of(el) == "2")
@@ -119,7 +129,7 @@ async def test_presence_two_tabs_count_once_and_closing_the_last_leaves(clients)
 
     tab2 = clients()
     tab2.http.cookies = tab1.http.cookies
-    await tab2.connect(f"/rooms/{room}")
+    await enter(tab2, room)
     assert tab2.user_id == tab1.user_id
     await tab1.ws.close()
     # One tab is still there: nobody left, nobody joined.
@@ -138,8 +148,8 @@ async def test_presence_two_tabs_count_once_and_closing_the_last_leaves(clients)
 async def test_a_rename_reaches_the_names_already_on_screen(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    alice = await clients().connect(f"/rooms/{room}")
-    bob = await clients().connect(f"/rooms/{room}")
+    alice = await enter(clients(), room)
+    bob = await enter(clients(), room)
     await alice.send("send_message", body="hello")
     await collect_messages(bob, 1)
     await alice.send("rename_user", name='<b hx-on:click="alert(1)">Al</b>')
@@ -156,7 +166,7 @@ async def test_a_rename_reaches_the_names_already_on_screen(clients) -> None:
 async def test_history_pages_over_http(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    alice = await clients().connect(f"/rooms/{room}")
+    alice = await enter(clients(), room)
     for n in range(60):
         await alice.send("send_message", body=f"n{n}")
     ids = await collect_messages(alice, 60)
@@ -178,8 +188,8 @@ async def test_history_pages_over_http(clients) -> None:
 async def test_a_body_cannot_swap_anything_on_the_readers_page(clients) -> None:
     host = await clients().connect()
     room = await new_room(host)
-    alice = await clients().connect(f"/rooms/{room}")
-    bob = await clients().connect(f"/rooms/{room}")
+    alice = await enter(clients(), room)
+    bob = await enter(clients(), room)
     attack = '<div id="messages" hx-swap-oob="true"></div><p id="users" hx-on:click="x" hx-swap-oob="true">'
     await alice.send("send_message", body=attack)
     await bob.expect("messages")
