@@ -198,3 +198,26 @@ async def test_a_body_cannot_swap_anything_on_the_readers_page(clients) -> None:
     [article] = top.findall("article")
     assert [el.tag for el in article.iter()] == ["article", "header", "span", "time", "p"]
     assert "".join(article.find(".//p").itertext()) == attack
+
+
+async def test_a_socket_that_reconnects_gets_the_messages_it_missed(clients) -> None:
+    host = await clients().connect()
+    room = await new_room(host)
+    alice = await enter(clients(), room)
+    for n in range(3):
+        await alice.send("send_message", body=f"while bob was away {n}")
+    ids = await collect_messages(alice, 3)
+
+    # Bob's page showed the first; his socket comes back with ?after= that one.
+    bob = clients()
+    await bob.connect(f"/rooms/{room}", socket_path=f"/rooms/{room}/ws?after={ids[0]}")
+    await bob.expect("users", where=lambda el: el.get("hx-swap-oob") == "true")
+    missed = await bob.expect("messages")
+    assert missed.get("hx-swap-oob") == "beforeend"
+    assert [el.get("id") for el in missed.findall("article")] == [f"message-{i}" for i in ids[1:]]
+
+    # Up to date: nothing is resent.
+    carol = clients()
+    await carol.connect(f"/rooms/{room}", socket_path=f"/rooms/{room}/ws?after={ids[-1]}")
+    await carol.expect("users", where=lambda el: el.get("hx-swap-oob") == "true")
+    assert message_ids(await carol.quiet()) == []

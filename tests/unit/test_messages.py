@@ -121,3 +121,13 @@ async def test_a_history_page_is_read_through_the_room_index(database_url) -> No
         await engine.dispose()
     assert "INDEX ix_messages_room_id_id (room_id=? AND id<?)" in details, details
     assert "TEMP B-TREE" not in details, details
+
+
+async def test_what_a_socket_missed_is_the_newest_page_after_its_last_message(sessions) -> None:
+    room_id, author_id = await _room_and_author(sessions)
+    sent = [(await _send(sessions, room_id, author_id, f"m{n}")).message.id for n in range(messages.PAGE_SIZE + 5)]
+    async with sessions() as session:
+        assert [m.id for m in await messages.newest_after(session, room_id, sent[-3])] == sent[-2:]
+        assert await messages.newest_after(session, room_id, sent[-1]) == []
+        # Missed more than a page: the newest page (the view is at the latest).
+        assert [m.id for m in await messages.newest_after(session, room_id, 0)] == sent[-messages.PAGE_SIZE:]

@@ -81,3 +81,18 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
     rows = (await session.execute(query)).all()
     page = [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows[:PAGE_SIZE])]
     return Page(page, more=len(rows) > PAGE_SIZE)
+
+
+async def newest_after(session: AsyncSession, room_id: int, after_id: int) -> list[MessageView]:
+    """The newest messages (at most a page) stored after `after_id`, oldest first:
+    what a socket that reconnects has missed."""
+    rows = (
+        await session.execute(
+            select(Message, User.id, User.name)
+            .join(User, User.id == Message.author_id)
+            .where(Message.room_id == room_id, Message.id > after_id)
+            .order_by(Message.id.desc())
+            .limit(PAGE_SIZE)
+        )
+    ).all()
+    return [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows)]

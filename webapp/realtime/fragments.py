@@ -9,6 +9,7 @@ from jinja2 import Environment
 from webapp.chat.events import (
     Event,
     MessageCreated,
+    MessageView,
     PresenceChanged,
     RoomChanged,
     RoomCreated,
@@ -49,7 +50,7 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield room_channel(room_id), render("user_joined.html" if present else "user_left.html", user=user)
         case MessageCreated(message=message, repeat=False):
             # Fanned out to the room's members only: what is said reaches the people in it.
-            yield room_channel(message.room_id), render("message_created.html", message=message)
+            yield room_channel(message.room_id), render("messages_appended.html", messages=[message])
         case MessageCreated(repeat=True):
             pass  # a retried send: it was shown when it was stored
 
@@ -58,6 +59,10 @@ def render_users(env: Environment, users: list[UserView]) -> str:
     """The whole users list, sent to a socket as it opens: no entrance is missed
     between the page's render and the socket's subscription."""
     return env.get_template("fragments/users.html").render(users=users, oob=True)
+
+
+def render_missed(env: Environment, messages: list[MessageView]) -> str:
+    return env.get_template("fragments/messages_appended.html").render(messages=messages)
 
 
 def render_error(env: Environment, code: str, detail: str) -> str:

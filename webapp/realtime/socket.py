@@ -12,12 +12,12 @@ from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
-from webapp.chat import presence, users
+from webapp.chat import messages, presence, users
 from webapp.chat.errors import ChatError
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, render_users, room_channel, user_channel
+from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_users, room_channel, user_channel
 from webapp.realtime.subscriber import SocketSubscriber
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
             socket_id = uuid.uuid4().hex
             if room_id is not None:
                 await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
-                await _send_users(state, subscriber, room_id)
+                await _catch_up(socket, state, subscriber, room_id)
             try:
                 await _until_closed(socket, state, caller, subscriber)
             finally:
@@ -98,12 +98,17 @@ async def _publish_in_transaction(state: State, service, *args, **kwargs) -> Non
         state.fanout.publish(event)
 
 
-async def _send_users(state: State, subscriber: SocketSubscriber, room_id: int) -> None:
-    """A (re)connected room socket gets the whole users list: entrances and exits
-    it missed while it was not subscribed are not lost."""
+async def _catch_up(socket: WebSocket, state: State, subscriber: SocketSubscriber, room_id: int) -> None:
+    """A (re)connected room socket gets what it may have missed while it was not
+    subscribed: the whole users list, and the messages stored after `?after=`
+    (the last one its page shows). The page drops any it already has."""
+    after = socket.query_params.get("after", "")
     async with state.sessions() as session:
         people = await presence.users_in_room(session, room_id)
+        missed = await messages.newest_after(session, room_id, int(after)) if after.isdigit() else []
     subscriber.put_nowait(render_users(state.templates, people).encode())
+    if missed:
+        subscriber.put_nowait(render_missed(state.templates, missed).encode())
 
 
 async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:

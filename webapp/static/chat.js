@@ -11,6 +11,15 @@
   var soundToggle = document.getElementById("sound-toggle");
   var me = document.body.dataset.me;
 
+  // --- Reconnecting: the room socket sends the messages stored after the last
+  // one shown, so nothing said while the connection was down goes missing.
+  var createWebSocket = htmx.createWebSocket;
+  htmx.createWebSocket = function (url) {
+    var shown = list.querySelectorAll(".message");
+    if (shown.length) url += (url.indexOf("?") === -1 ? "?" : "&") + "after=" + idOf(shown[shown.length - 1]);
+    return createWebSocket(url);
+  };
+
   // --- Composer: Enter sends, Shift+Enter makes a new line; a fresh client_id per send.
   box.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
@@ -59,6 +68,7 @@
     records.forEach(function (record) {
       record.addedNodes.forEach(function (node) {
         if (node.nodeType !== 1 || !node.classList.contains("message")) return;
+        if (document.querySelectorAll("#" + node.id).length > 1) { node.remove(); return; } // caught up twice
         if (node.nextElementSibling) prepended = true; else appended.push(node);
         localTime(node);
       });
