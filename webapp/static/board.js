@@ -20,7 +20,25 @@
   var current = null; // the stroke being drawn here
   var timer = null;
 
-  document.addEventListener("htmx:wsOpen", function (event) { socket = event.detail.socketWrapper; });
+  var reconnected = false;
+  document.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.socketWrapper;
+    if (reconnected) resync();
+    reconnected = true;
+  });
+
+  // After a dropped socket the board may have missed strokes: take the stored
+  // board afresh, keeping a line being drawn here.
+  function resync() {
+    fetch("/rooms/" + container.dataset.room + "/board.svg", { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+        board.replaceChildren.apply(board, Array.from(fresh.children, function (node) { return document.importNode(node, true); }));
+        if (current) board.appendChild(current.path);
+      })
+      .catch(function () { /* the next reconnect tries again */ });
+  }
 
   function send(fields) {
     // The wrapper queues frames while the socket reconnects.
