@@ -20,9 +20,11 @@
   var current = null; // the stroke being drawn here
   var timer = null;
 
+  var early = []; // frames drawn before the socket first opened
   var reconnected = false;
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
+    early.splice(0).forEach(function (frame) { socket.send(frame); });
     if (reconnected) resync();
     reconnected = true;
   });
@@ -41,8 +43,9 @@
   }
 
   function send(fields) {
-    // The wrapper queues frames while the socket reconnects.
+    // Once it exists, the wrapper itself queues frames while the socket reconnects.
     if (socket) socket.send(JSON.stringify(fields));
+    else early.push(JSON.stringify(fields));
   }
 
   // crypto.randomUUID needs a secure context; a phone on the LAN over http has none.
