@@ -27,7 +27,7 @@ from webapp.realtime.subscriber import SocketSubscriber
 from webapp.rendering import create_environment
 from webapp.settings import Settings
 from webapp.web.identity import cookie_config
-from webapp.web.pages import healthz, history, info, lobby, not_found, room_page
+from webapp.web.pages import board_svg, healthz, history, info, lobby, not_found, room_page
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             lobby,
             room_page,
             history,
+            board_svg,
             info,
             healthz,
             lobby_socket,

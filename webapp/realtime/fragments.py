@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from jinja2 import Environment
 
 from webapp.chat.events import (
+    DrawingReset,
     Event,
     MessageCreated,
     MessageView,
@@ -14,6 +15,8 @@ from webapp.chat.events import (
     RoomChanged,
     RoomCreated,
     RoomDeleted,
+    StrokeDrawn,
+    StrokeUndone,
     UserRenamed,
     UserView,
 )
@@ -53,6 +56,13 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield room_channel(message.room_id), render("messages_appended.html", messages=[message])
         case MessageCreated(repeat=True):
             pass  # a retried send: it was shown when it was stored
+        case StrokeDrawn(room_id, stroke):
+            # Only the part drawn since the last batch, never the whole board.
+            yield room_channel(room_id), render("stroke_drawn.html", stroke=stroke)
+        case StrokeUndone(room_id, stroke_id):
+            yield room_channel(room_id), render("stroke_undone.html", stroke_id=stroke_id)
+        case DrawingReset(room_id):
+            yield room_channel(room_id), render("drawing.html", strokes=[], oob=True)
 
 
 def render_users(env: Environment, users: list[UserView]) -> str:

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import text
 
-from webapp.chat import messages, presence, rooms
+from webapp.chat import drawing, messages, presence, rooms
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.web.identity import current_user
@@ -45,6 +45,7 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             raise NotFoundException() from None
         newest = await messages.page_before(session, room_id)
         people = await presence.users_in_room(session, room_id)
+        strokes = await drawing.board(session, room_id)
     context = await _room_list(state, "")
     return Template(
         "pages/room.html",
@@ -56,6 +57,7 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             "messages": newest.messages,
             "more": newest.more,
             "users": people,
+            "strokes": strokes,
         },
     )
 
@@ -72,6 +74,23 @@ async def history(state: State, room_id: FromPath[int], before: FromQuery[int | 
     return Template(
         "fragments/history.html",
         context={"messages": page.messages, "more": page.more, "room_id": room_id},
+    )
+
+
+@get("/rooms/{room_id:int}/board.svg", cache=False)
+async def board_svg(state: State, room_id: FromPath[int]) -> Response:
+    """The board as a standalone SVG file, to download."""
+    async with state.sessions() as session:
+        try:
+            await rooms.get_room(session, room_id)
+        except ChatError:
+            raise NotFoundException() from None
+        strokes = await drawing.board(session, room_id)
+    svg = state.templates.get_template("fragments/drawing.html").render(strokes=strokes, oob=False)
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="board-{room_id}.svg"'},
     )
 
 
