@@ -130,7 +130,7 @@
   var audio = null;
   function showMute() {
     soundToggle.setAttribute("aria-pressed", String(!muted));
-    soundToggle.textContent = muted ? "🔕 Sound off" : "🔔 Sound on";
+    soundToggle.textContent = muted ? "Sound off" : "Sound on"; // no emoji: not every system has a font for it
   }
   soundToggle.addEventListener("click", function () {
     muted = !muted;

@@ -1,0 +1,166 @@
+"""The look: desktop and phone layouts of the lobby and a room, in real Chromium.
+
+Screenshots go to test-artifacts/; with SCREENSHOTS=docs/screenshots (`make
+screenshots`) the README's copies are written there too, small (palette PNG)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from tests.support import Server, migrate
+from webapp.chat import drawing, messages, rooms, users
+from webapp.db.engine import create_engine, session_factory
+from webapp.settings import Settings
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# A server of this module's own, on an empty database: the screenshots show only the scene below.
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('look') / 'chatboard.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str):
+    server = Server(Settings(database_url=database_url, secret_key="test-secret", env="test")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def scene(server, database_url) -> int:
+    """A few rooms, one of them with a conversation and a drawing; returns that room's id."""
+
+    async def seed() -> int:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine).begin() as session:
+                people = []
+                for name in ("Brave Otter 42", "Quiet Falcon 7"):
+                    person = await users.create_user(session)
+                    await users.rename_user(session, person.id, name)
+                    people.append(person)
+                otter, falcon = people
+                room = (await rooms.create_room(session, creator_id=otter.id, name="Design review", color="#2b347e")).room
+                for name, color in [
+                    ("Weekend hike", "#5da247"),
+                    ("Book club", "#e69635"),
+                    ("Spring release planning and the long list of everything", "#cf2e24"),
+                    ("Random", "#d95d98"),
+                ]:
+                    await rooms.create_room(session, creator_id=falcon.id, name=name, color=color)
+                for author, body in [
+                    (otter, "Morning! I put the new header sketch on the board."),
+                    (falcon, "Looks good. Could the theme slider sit next to the name?"),
+                    (otter, "Done, have a look: https://example.com/header"),
+                ]:
+                    await messages.send_message(session, room_id=room.id, author_id=author.id, body=body)
+                for n, (color, points) in enumerate(
+                    [
+                        ("#0167ca", [200, 700, 420, 380, 640, 600, 860, 300, 1080, 560, 1300, 260]),
+                        ("#e02d25", [300, 250, 300, 250]),
+                        ("#03ad54", [1200, 750, 1400, 850]),
+                    ]
+                ):
+                    await drawing.draw(
+                        session, room_id=room.id, author_id=falcon.id, stroke_id=f"00000000-0000-4000-8000-00000000000{n}",
+                        points=points, color=color, tool="pen", width=12, done=True,
+                    )
+            return room.id
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, seed()).result()
+
+
+def shoot(page: Page, artifacts: Path, name: str) -> None:
+    page.evaluate("document.fonts.ready")
+    page.screenshot(path=artifacts / f"{name}.png")
+    target = os.environ.get("SCREENSHOTS")
+    if target:
+        # An adaptive palette keeps the README's images to a few dozen KB each.
+        image = Image.open(artifacts / f"{name}.png").convert("RGB").quantize(colors=128, dither=Image.Dither.NONE)
+        image.save(ROOT / target / f"{name}.png", optimize=True)
+
+
+def assert_no_sideways_overflow(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll('body *')).filter(el => {
+             const box = el.getBoundingClientRect();
+             return box.width && (box.right > innerWidth + 1 || box.left < -1) && !el.closest('.visually-hidden');
+           }).map(el => el.tagName + '#' + el.id + '.' + el.className)"""
+    )
+    assert wide == []
+
+
+@pytest.fixture(scope="module")
+def identity() -> list:
+    """The viewer's cookies, so that the phone is the same person as the desktop."""
+    return []
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene, identity, page_factory, artifacts) -> None:
+    page = page_factory(None, **(DESKTOP if device == "desktop" else PHONE))
+    page.context.add_cookies(identity)
+    page.goto("/")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    if not identity:
+        page.locator("#my-name").fill("Ada Lovelace")
+        page.locator("#my-name").press("Enter")
+        expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+        identity.extend(page.context.cookies())
+    expect(page.locator("#rooms li.room")).to_have_count(5)
+    expect(page.locator("#rooms .room-name").nth(3)).to_have_css("text-overflow", "ellipsis")
+    assert_no_sideways_overflow(page)
+    shoot(page, artifacts, f"lobby-{device}")
+
+    page.goto(f"/rooms/{scene}")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    if device == "desktop":
+        page.locator("#composer-body").fill("Yes, much better. Sending the final version now.")
+        page.locator("#composer-body").press("Enter")
+    expect(page.locator("#messages .message")).to_have_count(4)
+    page.locator("#composer-body").blur()
+    expect(page.locator("#panel-messages")).to_be_visible()
+    assert_no_sideways_overflow(page)
+    shoot(page, artifacts, f"room-{device}")
+
+    tab = "#tab-{}" if device == "desktop" else "#phone-tab-{}"
+    page.click(tab.format("board"))
+    expect(page.locator("#drawing")).to_be_visible()
+    expect(page.locator("#panel-messages")).to_be_hidden()
+    box = page.locator("#drawing").bounding_box()
+    panel = page.locator(".primary").bounding_box()
+    assert box["y"] + box["height"] <= panel["y"] + panel["height"], "the board fits its panel"
+    assert_no_sideways_overflow(page)
+    shoot(page, artifacts, f"board-{device}")
+
+    page.click(tab.format("log"))
+    expect(page.locator("#event-log li").first).to_be_visible()
+    if device == "phone":
+        # One panel at a time: the log replaces the room.
+        expect(page.locator(".primary")).to_be_hidden()
+        page.click(tab.format("messages"))
+        expect(page.locator(".side")).to_be_hidden()
+        expect(page.locator("#composer-body")).to_be_visible()
+    else:
+        expect(page.locator("#panel-rooms")).to_be_hidden()
+        page.locator("#tab-log").press("ArrowLeft")
+        expect(page.locator("#panel-rooms")).to_be_visible()
+        expect(page.locator("#tab-rooms")).to_be_focused()
+    assert page.errors == []
