@@ -9,11 +9,9 @@ from webapp.chat.palette import THEMES
 
 COOKIE = "chatboard_theme"
 DEFAULT = 6
+_VALUES = {str(index): index for index in range(len(THEMES))}
 
 
 def theme_of(request: Request) -> int:
     """The theme's index from the cookie; the default when it is missing or not one of ours."""
-    value = request.cookies.get(COOKIE, "")
-    if value.isdigit() and int(value) < len(THEMES):
-        return int(value)
-    return DEFAULT
+    return _VALUES.get(request.cookies.get(COOKIE, ""), DEFAULT)
