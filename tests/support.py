@@ -65,6 +65,7 @@ class Server:
         config = uvicorn.Config(
             create_app(settings),
             log_level="warning",
+            ws="websockets-sansio",
             ws_max_size=settings.max_frame_bytes,
             ws_per_message_deflate=False,
             lifespan="on",

@@ -17,7 +17,9 @@ def main() -> None:
         workers=settings.web_concurrency,
         log_level=settings.log_level,
         proxy_headers=True,
-        # The server enforces the frame cap itself (close 1009), before reading more.
+        # The server enforces the frame cap itself (close 1009), before reading more;
+        # pinned, because the implementations differ in how they enforce it.
+        ws="websockets-sansio",
         ws_max_size=settings.max_frame_bytes,
         ws_per_message_deflate=False,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,6 +69,12 @@ async def create_room(
     session.add(room)
     await session.flush()
     return RoomCreated(_view(room))
+
+
+async def count_created_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    """Rooms this user created since then (the index on created_by, created_at answers it)."""
+    query = select(func.count()).select_from(Room).where(Room.created_by == user_id, Room.created_at >= since)
+    return await session.scalar(query) or 0
 
 
 async def rename_room(session: AsyncSession, room_id: int, name: str) -> RoomChanged:
