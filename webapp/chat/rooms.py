@@ -29,7 +29,8 @@ def _color(value: str) -> str:
 
 
 async def _get(session: AsyncSession, room_id: int) -> Room:
-    room = await session.get(Room, room_id)
+    # Ids are 64-bit in every database; a larger number is no room, not a driver error.
+    room = await session.get(Room, room_id) if 0 < room_id < 2**63 else None
     if room is None:
         raise ChatError("no_such_room")
     return room
