@@ -25,6 +25,21 @@ def server(database_url: str) -> Iterator[Server]:
 
 
 @pytest.fixture
+def server_with(database_url: str) -> Iterator[callable]:
+    """Start servers on the same database with some settings changed (limits, cookies)."""
+    started: list[Server] = []
+
+    def start(**changes) -> Server:
+        settings = Settings(database_url=database_url, secret_key="test-secret", env="test", **changes)
+        started.append(Server(settings).start())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
 async def clients(server: Server) -> AsyncIterator[callable]:
     """Make browser-like clients; all are closed after the test."""
     made: list[Client] = []
