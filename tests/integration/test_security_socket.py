@@ -99,6 +99,11 @@ async def test_a_forged_identity_cookie_opens_no_socket(clients, server) -> None
     with pytest.raises(websockets.InvalidStatus) as refused:
         await websockets.connect(ws_url, additional_headers={"Cookie": forged_cookie(victim.user_id, "guessed"), "Origin": server.url})
     assert refused.value.response.status_code == 403
+    name, value = victim.cookie_header.split("=", 1)
+    garbled = f'{name}="{value.strip(chr(34))[:20]}{value.strip(chr(34))[21:]}"'  # a byte dropped: not a server error
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(ws_url, additional_headers={"Cookie": garbled, "Origin": server.url})
+    assert refused.value.response.status_code == 403
     # The same forgery sealed with the real key would be accepted: the key is what protects it.
     async with websockets.connect(ws_url, additional_headers={"Cookie": forged_cookie(victim.user_id, "test-secret"), "Origin": server.url}):
         pass
