@@ -1,0 +1,186 @@
+"""Real Chromium: the CSP holds without breaking the pages, and hostile names run
+no script, fire no request and show as plain text, live and after a reload."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support import Server
+from tests.xss_corpus import PAYLOADS
+from webapp.chat.names import clean_name
+from webapp.settings import Rate, Settings
+
+# Records what a payload would do if it ever ran: dialogs, and CSP refusals.
+WATCH = """
+window.__ran = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = (...args) => { window.__ran.push(name + "(" + args.join(",") + ")"); };
+}
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+# Elements and attributes the pages never have of their own; a payload that became markup would.
+HOSTILE = (
+    "script:not([src]), iframe, img, style, meta[http-equiv], base, template, math, "
+    "[onerror], [onload], [ontoggle], [hx-post], [hx-get]:not(#room-search), [ws-send][hx-trigger=load]"
+)
+
+# Text nodes that hold user text but sit outside any hx-disable.
+UNDISABLED = """(markers) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (markers.some((m) => node.textContent.includes(m)) && !node.parentElement.closest("[hx-disable]")) {
+      found.push(node.parentElement.outerHTML.slice(0, 120));
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str) -> Iterator[Server]:
+    """Limits raised: one person types the whole corpus here, quickly."""
+    plenty = Rate(10**6, 1)
+    settings = Settings(database_url=database_url, secret_key="test-secret", env="test", rate_frames=plenty,
+                        rate_rooms=plenty, rate_edits=plenty, rooms_per_hour=10**6)
+    server = Server(settings).start()
+    yield server
+    server.stop()
+
+
+def watched(page: Page, server: Server) -> Page:
+    """Instrument a page (dialogs, CSP reports, requests, console) and load it again with that in place."""
+    page.dialogs, page.requests, page.console_csp = [], [], []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda message: page.console_csp.append(message.text) if "Content Security Policy" in message.text else None)
+    page.context.add_init_script(WATCH)
+    page.reload()
+    page.wait_for_selector("#connection[data-state=open]")
+    page.server_url = server.url
+    return page
+
+
+def unexpected_requests(page: Page) -> list[str]:
+    def expected(url: str) -> bool:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != page.server_url:
+            return False
+        path = parts.path
+        return path == "/" or path.startswith("/static/") or (path.startswith("/rooms/") and path.removeprefix("/rooms/").rstrip("/").isdigit())
+
+    return [url for url in page.requests if not expected(url)]
+
+
+def assert_nothing_ran(page: Page) -> None:
+    assert page.evaluate("window.__ran") == []
+    assert page.dialogs == []
+    assert page.evaluate("window.__violations") == []
+    assert page.console_csp == []
+    assert page.errors == []
+    assert unexpected_requests(page) == []
+    assert page.locator(HOSTILE).count() == 0
+    for element_id in ("rooms", "errors", "me", "connection"):
+        assert page.locator(f"[id='{element_id}']").count() == 1
+
+
+def test_pages_work_under_the_csp_without_a_violation(page_factory, server) -> None:
+    lobby = watched(page_factory("/"), server)
+    name = f"Csp {uuid.uuid4().hex[:6]}"
+    lobby.get_by_label("New room name").fill(name)
+    lobby.get_by_role("button", name="Create room").click()
+    entry = lobby.locator("#rooms li.room", has_text=name)
+    expect(entry).to_be_visible()
+    lobby.get_by_label("Search rooms").fill(name)
+    expect(lobby.locator("#rooms li.room")).to_have_count(1)
+
+    room = watched(page_factory(f"/{entry.locator('a').get_attribute('href').lstrip('/')}"), server)
+    for tab in ("Users", "Board", "Messages"):
+        room.get_by_role("tab", name=tab).click()
+    expect(room.locator("#room-title")).to_contain_text(name)
+    # The socket connected ('self' covers ws: to the same host) and the colours applied.
+    assert room.locator("#room-title").evaluate("el => getComputedStyle(el).getPropertyValue('--room-color').trim()") != ""
+    for page in (lobby, room):
+        assert_nothing_ran(page)
+
+
+def test_the_csp_refuses_inline_script(page_factory, server) -> None:
+    # The control for the test above: the policy is enforced, not only sent.
+    page = watched(page_factory("/"), server)
+    page.evaluate("""() => {
+        const script = document.createElement("script");
+        script.textContent = "window.__inline = true";
+        document.body.append(script);
+        const div = document.createElement("div");
+        div.innerHTML = '<img src="https://elsewhere.invalid/x.png">';
+        document.body.append(div);
+    }""")
+    page.wait_for_function("window.__violations.length >= 2")
+    assert page.evaluate("window.__inline") is None
+    assert any(v.startswith("script-src") for v in page.evaluate("window.__violations"))
+    assert any(v.startswith("img-src") for v in page.evaluate("window.__violations"))
+
+
+def test_hostile_names_run_nothing_and_show_as_text(page_factory, server) -> None:
+    attacker = watched(page_factory("/"), server)
+    target = f"Target {uuid.uuid4().hex[:6]}"
+    attacker.get_by_label("New room name").fill(target)
+    attacker.get_by_role("button", name="Create room").click()
+    entry = attacker.locator("#rooms li.room", has_text=target)
+    expect(entry).to_be_visible()
+    room_id = entry.get_attribute("id")
+    victim = watched(page_factory(f"/rooms/{room_id.removeprefix('room-')}"), server)
+    names = [clean_name(payload) for payload in PAYLOADS]
+
+    # Each payload as a room name, and as the attacker's own name.
+    for payload, name in zip(PAYLOADS, names):
+        rooms_before = victim.locator("#rooms li.room").count()
+        attacker.get_by_label("New room name").fill(payload)
+        attacker.get_by_role("button", name="Create room").click()
+        expect(victim.locator("#rooms li.room")).to_have_count(rooms_before + 1)
+        expect(victim.locator("#rooms li.room .room-name").last).to_have_text(name)
+
+        attacker.locator("#my-name").fill(payload)
+        attacker.locator("#my-name").press("Enter")
+        expect(attacker.locator("#my-name")).to_have_value(name)
+
+    # Each payload as the name of the room the victim is in.
+    for payload, name in zip(PAYLOADS, names):
+        editor = attacker.locator(f"#{room_id}")
+        editor.locator("summary").click()
+        editor.locator("form.rename-room input[name=name]").fill(payload)
+        editor.locator("form.rename-room button").click()
+        expect(victim.locator("#room-title")).to_have_text(name)
+
+    # A search for each payload echoes it back, as text.
+    attacker.get_by_label("Search rooms").fill(PAYLOADS[0] + "no such room")
+    expect(attacker.locator("#rooms li.empty")).to_contain_text(PAYLOADS[0] + "no such room")
+
+    markers = ["alert(1)", "hijacked", "hx-", "{{7*7}}", "&lt;script"]
+    for page in (victim, attacker):
+        assert_nothing_ran(page)
+        assert page.evaluate(UNDISABLED, markers) == []
+    shown = victim.locator("#rooms li.room .room-name").all_text_contents()
+    assert all(name in shown for name in names)
+
+    # The same, rendered by the server as a whole page.
+    victim.reload()
+    victim.wait_for_selector("#connection[data-state=open]")
+    attacker.reload()
+    expect(attacker.locator("#my-name")).to_have_value(names[-1])
+    for page in (victim, attacker):
+        assert_nothing_ran(page)
+        assert page.evaluate(UNDISABLED, markers) == []
+    shown = victim.locator("#rooms li.room .room-name").all_text_contents()
+    assert all(name in shown for name in names)
+    expect(victim.locator("#room-title")).to_have_text(names[-1])
+    expect(victim).to_have_title(f"{names[-1]} · Chatboard")
