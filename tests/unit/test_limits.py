@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from webapp.chat.errors import ChatError
 from webapp.realtime import limits
 from webapp.realtime.commands import AnyCommand, CreateRoom, RenameUser
 from webapp.realtime.limits import KINDS, Bucket, Limiter
+from webapp.realtime.subscriber import SocketSubscriber
 from webapp.settings import Rate, Settings, SettingsError
 
 
@@ -78,3 +81,12 @@ def test_limits_are_settings_with_defaults() -> None:
     for bad in ("5", "five/1", "0/10", "5/0", "5/-1"):
         with pytest.raises(SettingsError, match="RATE_ROOMS"):
             Settings.from_env({"SECRET_KEY": "k", "RATE_ROOMS": bad})
+
+
+def test_a_socket_queue_that_fills_up_marks_the_socket_for_dropping() -> None:
+    # The queue per socket is bounded: the socket is closed (1013) rather than the queue grown.
+    subscriber = SocketSubscriber(plugin=SimpleNamespace(_backend=None), max_backlog=2, backlog_strategy="backoff")
+    assert subscriber.put_nowait(b"1") and subscriber.put_nowait(b"2")
+    assert not subscriber.overflowed.is_set()
+    assert not subscriber.put_nowait(b"3")
+    assert subscriber.overflowed.is_set() and subscriber.qsize == 2
