@@ -19,6 +19,7 @@ import websockets
 from alembic import command
 from alembic.config import Config
 
+from webapp.__main__ import socket_options
 from webapp.app import create_app
 from webapp.settings import Settings
 
@@ -65,9 +66,7 @@ class Server:
         config = uvicorn.Config(
             create_app(settings),
             log_level="warning",
-            ws="websockets-sansio",
-            ws_max_size=settings.max_frame_bytes,
-            ws_per_message_deflate=False,
+            **socket_options(settings),
             lifespan="on",
         )
         self.server = uvicorn.Server(config)

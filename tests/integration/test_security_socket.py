@@ -83,6 +83,17 @@ async def test_deep_nesting_and_huge_ids_are_bad_data_not_server_errors(clients)
     await client.expect_error("no_such_room")
 
 
+async def test_per_message_compression_is_not_negotiated(clients, server) -> None:
+    client = clients()
+    await client.get("/")
+    # websockets offers permessage-deflate by default; the server must decline it.
+    async with websockets.connect(
+        server.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": client.cookie_header, "Origin": server.url}
+    ) as ws:
+        assert "Sec-WebSocket-Extensions" in ws.request.headers
+        assert ws.response.headers.get("Sec-WebSocket-Extensions") is None
+
+
 # --- identity and origin -----------------------------------------------------
 
 
