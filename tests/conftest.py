@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.support import Client, Server, migrate
+from tests.support import NO_LIMITS, Client, Server, migrate
 from webapp.settings import Settings
 
 
@@ -18,7 +18,7 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[Server]:
-    settings = Settings(database_url=database_url, secret_key="test-secret", env="test")
+    settings = Settings(database_url=database_url, secret_key="test-secret", env="test", **NO_LIMITS)
     server = Server(settings).start()
     yield server
     server.stop()

@@ -21,9 +21,20 @@ from alembic.config import Config
 
 from webapp.__main__ import socket_options
 from webapp.app import create_app
-from webapp.settings import Settings
+from webapp.settings import Rate, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Rate limits out of the way, for tests about something else (limits have their own, with small ones).
+NO_LIMITS = {
+    "rate_frames": Rate(10**9, 1),
+    "rate_messages": Rate(10**9, 1),
+    "rate_rooms": Rate(10**9, 1),
+    "rate_edits": Rate(10**9, 1),
+    "rate_draws": Rate(10**9, 1),
+    "rooms_per_hour": 10**9,
+}
 
 
 def migrate(database_url: str) -> None:

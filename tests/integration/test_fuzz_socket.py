@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tests.integration.test_security_socket import KNOWN_ACTIONS
-from tests.support import Server
+from tests.support import NO_LIMITS, Server
 from webapp.db.engine import create_engine
-from webapp.settings import Rate, Settings
+from webapp.settings import Settings
 
 MAX_FRAME = 65536
 FIELDS = ["name", "color", "room", "body", "client_id", "stroke", "points", "tool", "width", "done", "HEADERS"]
@@ -96,11 +96,7 @@ class ErrorLog(logging.Handler):
 @pytest.fixture(scope="module")
 def fuzzed(database_url: str) -> Iterator[tuple[websockets.sync.client.ClientConnection, Database, ErrorLog]]:
     # Limits out of the way: here every frame should reach parsing and the services.
-    plenty = Rate(10**9, 1)
-    server = Server(
-        Settings(database_url=database_url, secret_key="test-secret", env="test", rate_frames=plenty, rate_messages=plenty,
-                 rate_rooms=plenty, rate_edits=plenty, rate_draws=plenty, rooms_per_hour=10**9)
-    ).start()
+    server = Server(Settings(database_url=database_url, secret_key="test-secret", env="test", **NO_LIMITS)).start()
     errors = ErrorLog()
     watched = [logging.getLogger(), logging.getLogger("uvicorn"), logging.getLogger("litestar")]
     for logger in watched:

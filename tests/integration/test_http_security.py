@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from litestar import Litestar, Request, get
+from litestar.testing import TestClient
 
 from tests.integration.test_security_socket import forged_cookie
 from tests.support import parse_page
+from webapp.web.headers import security_headers
 from webapp.web.identity import COOKIE
 
 
@@ -21,7 +24,8 @@ async def test_every_response_carries_the_security_headers(server, path: str) ->
     policy = directives(response.headers["content-security-policy"])
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
-    assert policy["style-src"] == "'self'"
+    assert policy["style-src"].startswith("'self' 'nonce-")  # a page's own <style> carries the nonce
+    assert "unsafe-inline" not in policy["style-src"]
     assert policy["connect-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
     assert policy["base-uri"] == "'none'"
@@ -31,6 +35,22 @@ async def test_every_response_carries_the_security_headers(server, path: str) ->
     assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers.get_list("content-security-policy") == [response.headers["content-security-policy"]]
+
+
+async def test_the_style_nonce_is_new_for_every_response(server) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        nonces = {directives((await http.get("/")).headers["content-security-policy"])["style-src"] for _ in range(3)}
+    assert len(nonces) == 3
+
+
+def test_a_handler_sees_the_nonce_of_its_own_response() -> None:
+    @get("/", media_type="text/plain")
+    async def nonce(request: Request) -> str:
+        return request.state.csp_nonce
+
+    with TestClient(Litestar([nonce], middleware=[security_headers])) as client:
+        response = client.get("/")
+    assert f"'nonce-{response.text}'" in directives(response.headers["content-security-policy"])["style-src"]
 
 
 def identity_cookie(response: httpx.Response) -> str:

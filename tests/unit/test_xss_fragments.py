@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from tests.support import parse_fragment, parse_page
+from tests.support import parse_fragment
 from tests.xss_corpus import PAYLOADS
 from webapp.chat.events import RoomCreated, RoomChanged, RoomView, UserRenamed, UserView
 from webapp.chat.names import NAME_MAX, clean_name
@@ -26,20 +26,14 @@ def events_html(env, event) -> str:
     return "".join(html for _, html in render_event(env, event))
 
 
-def room_page(env, name: str) -> str:
-    me = UserView(1, name)
-    context = {"rooms": [room(name)], "total": 1, "search": "", "me": me, "room": room(name), "socket_url": "/rooms/7/ws"}
-    return env.get_template("pages/room.html").render(**context)
-
-
-# Where user text lands. A new kind of text (a message body) is one more line here.
+# Where user text lands in fragments. A new kind of text (a message body) is one
+# more line here. Whole pages are checked in Chromium (browser/test_security_browser.py).
 PLACES = {
     "room created": lambda env, text: events_html(env, RoomCreated(room(text))),
     "room changed": lambda env, text: events_html(env, RoomChanged(room(text))),
     "user renamed": lambda env, text: events_html(env, UserRenamed(UserView(1, text))),
     "search echo": lambda env, text: env.get_template("fragments/rooms.html").render(rooms=[], total=0, search=text),
     "error detail": lambda env, text: render_error(env, "bad_data", text),
-    "room page": room_page,
 }
 
 
@@ -58,7 +52,7 @@ def shape(elements: list[Element], text: str) -> list:
 
 
 def parse(html: str) -> list[Element]:
-    return [parse_page(html)] if html.lstrip().lower().startswith("<!doctype") else parse_fragment(html)
+    return parse_fragment(html)
 
 
 def test_the_corpus_is_big_enough_and_fits_in_a_name() -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 # Scripts and styles come only from our own files: injected markup can neither
 # run script nor load anything from elsewhere. Inline style *attributes* carry
-# the room and pen colours (validated colour values, never user text); <style>
-# elements stay forbidden. 'self' covers ws:/wss: to the same host and port.
+# the room and pen colours (validated colour values, never user text). A page's
+# own <style> element needs this response's nonce: `<style nonce="{{
+# request.state.csp_nonce }}">`; an injected one has none. 'self' covers
+# ws:/wss: to the same host and port.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        "style-src 'self' 'nonce-{nonce}'",
         "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "connect-src 'self'",
@@ -24,13 +28,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-NAMES = {name for name, _ in HEADERS}
+NAMES = {b"content-security-policy"} | {name for name, _ in HEADERS}
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -39,6 +42,9 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        policy = (b"content-security-policy", CONTENT_SECURITY_POLICY.format(nonce=nonce).encode())
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -46,7 +52,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 if https:
                     # Behind HTTPS the identity cookie is Secure even if COOKIE_SECURE was not set.
                     headers = [(name, _secure(value) if name.lower() == b"set-cookie" else value) for name, value in headers]
-                message = {**message, "headers": headers + HEADERS}
+                message = {**message, "headers": [*headers, policy, *HEADERS]}
             await send(message)
 
         await app(scope, receive, send_with_headers)
