@@ -3,6 +3,7 @@ no script, fire no request and show as plain text, live and after a reload."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -26,8 +27,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 # Elements and attributes the pages never have of their own; a payload that became markup would.
 HOSTILE = (
-    "script:not([src]), iframe, img, style, meta[http-equiv], base, template, math, "
-    "[onerror], [onload], [ontoggle], [hx-post], [hx-get]:not(#room-search), [ws-send][hx-trigger=load]"
+    "script:not([src]), iframe, img, style:not([nonce]), meta[http-equiv], base, template, math, "
+    "[onerror], [onload], [ontoggle], [hx-post], [hx-get='/info'], [hx-trigger=load], [hx-swap-oob]"
 )
 
 # Text nodes that hold user text but sit outside any hx-disable.
@@ -47,7 +48,7 @@ def watched(page: Page, server: Server) -> Page:
     """Instrument a page (dialogs, CSP reports, requests, console) and load it again with that in place."""
     page.dialogs, page.requests, page.console_csp = [], [], []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("request", lambda request: page.requests.append((request.method, request.url)))
     page.on("console", lambda message: page.console_csp.append(message.text) if "Content Security Policy" in message.text else None)
     page.context.add_init_script(WATCH)
     page.reload()
@@ -56,15 +57,16 @@ def watched(page: Page, server: Server) -> Page:
     return page
 
 
-def unexpected_requests(page: Page) -> list[str]:
-    def expected(url: str) -> bool:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != page.server_url:
-            return False
-        path = parts.path
-        return path == "/" or path.startswith("/static/") or (path.startswith("/rooms/") and path.removeprefix("/rooms/").rstrip("/").isdigit())
+# What the pages themselves ask for: the page, static files, a room's history, the socket.
+EXPECTED = re.compile(r"/|/static/.+|/rooms/\d+|/rooms/\d+/messages|/ws|/rooms/\d+/ws")
 
-    return [url for url in page.requests if not expected(url)]
+
+def unexpected_requests(page: Page) -> list[str]:
+    def expected(method: str, url: str) -> bool:
+        parts = urlsplit(url)
+        return method == "GET" and f"{parts.scheme}://{parts.netloc}" == page.server_url and EXPECTED.fullmatch(parts.path) is not None
+
+    return [f"{method} {url}" for method, url in page.requests if not expected(method, url)]
 
 
 def assert_nothing_ran(page: Page) -> None:
