@@ -29,7 +29,7 @@ from webapp.rendering import create_environment
 from webapp.settings import Settings
 from webapp.web.headers import security_headers
 from webapp.web.identity import cookie_config
-from webapp.web.pages import healthz, info, lobby, not_found, room_page
+from webapp.web.pages import board_svg, healthz, history, info, lobby, not_found, room_page
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             lobby,
             room_page,
+            history,
+            board_svg,
             info,
             healthz,
             lobby_socket,
