@@ -1,5 +1,5 @@
-"""Real Chromium: the CSP holds without breaking the pages, and hostile names run
-no script, fire no request and show as plain text, live and after a reload."""
+"""Real Chromium: the CSP holds without breaking the pages, and hostile names and
+messages run no script, fire no request and show as plain text, live and after a reload."""
 
 from __future__ import annotations
 
@@ -152,12 +152,21 @@ def test_hostile_names_run_nothing_and_show_as_text(page_factory, server) -> Non
         editor.locator("form.rename-room button").click()
         expect(victim.locator("#room-title")).to_have_text(name)
 
+    # Each payload as a message, sent from the attacker's own page in the room.
+    speaker = watched(page_factory(f"/rooms/{room_id.removeprefix('room-')}"), server)
+    for count, payload in enumerate(PAYLOADS, start=1):
+        speaker.locator("#composer-body").fill(payload)
+        speaker.locator("#composer-body").press("Enter")
+        expect(victim.locator("#messages .message")).to_have_count(count)
+    bodies = victim.locator("#messages .message .body").all_text_contents()
+    assert [body.strip() for body in bodies] == [payload.strip() for payload in PAYLOADS]
+
     # A search for each payload echoes it back, as text.
     attacker.get_by_label("Search rooms").fill(PAYLOADS[0] + "no such room")
     expect(attacker.locator("#rooms li.empty")).to_contain_text(PAYLOADS[0] + "no such room")
 
     markers = ["alert(1)", "hijacked", "hx-", "{{7*7}}", "&lt;script"]
-    for page in (victim, attacker):
+    for page in (victim, attacker, speaker):
         assert_nothing_ran(page)
         assert page.evaluate(UNDISABLED, markers) == []
     shown = victim.locator("#rooms li.room .room-name").all_text_contents()
@@ -175,3 +184,5 @@ def test_hostile_names_run_nothing_and_show_as_text(page_factory, server) -> Non
     assert all(name in shown for name in names)
     expect(victim.locator("#room-title")).to_have_text(names[-1])
     expect(victim).to_have_title(f"{names[-1]} · Chatboard")
+    bodies = victim.locator("#messages .message .body").all_text_contents()
+    assert [body.strip() for body in bodies] == [payload.strip() for payload in PAYLOADS]

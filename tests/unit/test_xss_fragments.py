@@ -10,7 +10,16 @@ import pytest
 
 from tests.support import parse_fragment
 from tests.xss_corpus import PAYLOADS
-from webapp.chat.events import RoomCreated, RoomChanged, RoomView, UserRenamed, UserView
+from webapp.chat.events import (
+    MessageCreated,
+    MessageView,
+    PresenceChanged,
+    RoomChanged,
+    RoomCreated,
+    RoomView,
+    UserRenamed,
+    UserView,
+)
 from webapp.chat.names import NAME_MAX, clean_name
 from webapp.realtime.fragments import render_error, render_event
 from webapp.rendering import create_environment
@@ -20,6 +29,10 @@ PLAIN = "Plain Text"
 
 def room(name: str) -> RoomView:
     return RoomView(7, name, "#5da247", datetime(2026, 1, 1, tzinfo=UTC), 3, 2)
+
+
+def message(body: str, author: str) -> MessageView:
+    return MessageView(5, 7, UserView(2, author), body, datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def events_html(env, event) -> str:
@@ -34,6 +47,9 @@ PLACES = {
     "user renamed": lambda env, text: events_html(env, UserRenamed(UserView(1, text))),
     "search echo": lambda env, text: env.get_template("fragments/rooms.html").render(rooms=[], total=0, search=text),
     "error detail": lambda env, text: render_error(env, "bad_data", text),
+    "message body": lambda env, text: events_html(env, MessageCreated(message(text, "Author"), 1)),
+    "message author": lambda env, text: events_html(env, MessageCreated(message("hello", text), 1)),
+    "user joined": lambda env, text: events_html(env, PresenceChanged(7, UserView(1, text), True, 1)),
 }
 
 
@@ -72,7 +88,7 @@ def test_a_payload_changes_no_markup_and_shows_as_text(env, place: str, payload:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_text_shown_as_markup_is_inside_hx_disable(env, payload: str) -> None:
     # Defence in depth: were escaping ever lost, htmx would still not process it.
-    for place in ("room created", "room changed", "search echo", "error detail"):
+    for place in ("room created", "room changed", "search echo", "error detail", "message body", "message author", "user joined"):
         for top in parse(PLACES[place](env, payload)):
             for parent in top.iter():
                 holds_text = any(payload in (child or "") for child in (parent.text,))
