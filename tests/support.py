@@ -18,10 +18,12 @@ import uvicorn
 import websockets
 from alembic import command
 from alembic.config import Config
+from litestar.middleware.session.client_side import ClientSideSessionBackend
 
 from webapp.__main__ import socket_options
 from webapp.app import create_app
 from webapp.settings import Rate, Settings
+from webapp.web.identity import COOKIE, cookie_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,13 @@ def migrate(database_url: str) -> None:
     config.attributes["configure_logger"] = False
     with ThreadPoolExecutor(1) as pool:
         pool.submit(command.upgrade, config, "head").result()
+
+
+def forged_cookie(user_id: int, secret: str) -> str:
+    """A well-formed identity cookie for any user id, sealed with the given key."""
+    backend = ClientSideSessionBackend(config=cookie_config(Settings(secret_key=secret)))
+    [sealed] = backend.dump_data({"uid": user_id})
+    return f"{COOKIE}={sealed.decode()}"
 
 
 def parse_fragment(html: str) -> list[Element]:

@@ -7,8 +7,7 @@ import pytest
 from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
-from tests.integration.test_security_socket import forged_cookie
-from tests.support import parse_page
+from tests.support import forged_cookie, parse_page
 from webapp.web.headers import security_headers
 from webapp.web.identity import COOKIE
 

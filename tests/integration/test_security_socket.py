@@ -8,13 +8,11 @@ import uuid
 
 import pytest
 import websockets
-from litestar.middleware.session.client_side import ClientSideSessionBackend
 
-from tests.support import Client, text_of
+from tests.support import Client, forged_cookie, text_of
 from webapp.realtime.commands import AnyCommand
 from webapp.realtime.limits import KINDS
-from webapp.settings import Rate, Settings
-from webapp.web.identity import COOKIE, cookie_config
+from webapp.settings import Rate
 
 KIB = 1024
 MESSAGE_TOO_BIG = 1009
@@ -95,13 +93,6 @@ async def test_per_message_compression_is_not_negotiated(clients, server) -> Non
 
 
 # --- identity and origin -----------------------------------------------------
-
-
-def forged_cookie(user_id: int, secret: str) -> str:
-    """A well-formed identity cookie for someone else's user id, sealed with a key we guessed."""
-    backend = ClientSideSessionBackend(config=cookie_config(Settings(secret_key=secret)))
-    [sealed] = backend.dump_data({"uid": user_id})
-    return f"{COOKIE}={sealed.decode()}"
 
 
 async def test_a_forged_identity_cookie_opens_no_socket(clients, server) -> None:
