@@ -121,6 +121,17 @@ async def test_origins_that_only_look_like_the_host_are_refused(clients, server)
             await websockets.connect(ws_url, additional_headers={"Cookie": client.cookie_header, "Origin": origin})
 
 
+async def test_a_socket_without_an_origin_is_refused(clients, server) -> None:
+    client = clients()
+    await client.get("/")
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(server.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": client.cookie_header})
+    assert refused.value.response.status_code == 403
+    # The same cookie from the page's own origin is welcome.
+    async with websockets.connect(server.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": client.cookie_header, "Origin": server.url}):
+        pass
+
+
 async def test_an_allowlisted_origin_is_accepted(server_with) -> None:
     server = server_with(allowed_origins=("https://chat.example",))
     client = await Client(server.url).connect(origin="https://chat.example")

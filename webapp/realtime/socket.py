@@ -30,10 +30,11 @@ NOT_FOUND = 4404
 
 
 def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Refuse cross-site sockets: a browser always sends Origin, so a foreign one is an attack."""
+    """Only pages of this site (or the allowlist) may open sockets. Browsers always
+    send Origin; a client that sends none is not a page of ours."""
     origin = socket.headers.get("origin")
     if origin is None:
-        return True
+        return False
     if origin.rstrip("/") in allowed:
         return True
     return urlsplit(origin).netloc == socket.headers.get("host")
