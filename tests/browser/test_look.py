@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -152,6 +153,7 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
 
     page.click(tab.format("log"))
     expect(page.locator("#event-log li").first).to_be_visible()
+    shoot(page, artifacts, f"log-{device}")
     if device == "phone":
         # One panel at a time: the log replaces the room.
         expect(page.locator(".primary")).to_be_hidden()
@@ -163,4 +165,29 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
         page.locator("#tab-log").press("ArrowLeft")
         expect(page.locator("#panel-rooms")).to_be_visible()
         expect(page.locator("#tab-rooms")).to_be_focused()
+    assert page.errors == []
+
+
+def test_the_theme_slider_sets_a_cookie_the_server_renders(page_factory) -> None:
+    page = page_factory("/", **DESKTOP)
+    assert page.evaluate("document.documentElement.dataset.theme") == "6"
+    before = page.evaluate("getComputedStyle(document.body).backgroundImage")
+
+    page.locator("#theme").fill("2")
+    expect(page.locator("html")).to_have_attribute("data-theme", "2")
+    assert "rgb(219, 213, 164)" in page.evaluate("getComputedStyle(document.body).backgroundImage") != before
+    expect(page.locator("#theme")).to_have_attribute("aria-valuetext", "Theme 3 of 8")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "chatboard_theme"]
+    assert (cookie["value"], cookie["path"], cookie["sameSite"]) == ("2", "/", "Lax")
+    assert cookie["expires"] > time.time() + 300 * 24 * 3600
+
+    # The server renders the theme into the page itself: nothing to swap after load.
+    html = page.request.get("/").text()
+    assert '<html lang="en" data-theme="2">' in html
+    page.locator("#theme").focus()  # the keyboard moves it too
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("html")).to_have_attribute("data-theme", "3")
+    page.goto("/info")
+    expect(page.locator("html")).to_have_attribute("data-theme", "3")
+    expect(page.locator("#theme")).to_have_value("3")
     assert page.errors == []
