@@ -22,3 +22,8 @@ run: migrate
 test: install
 	scripts/system-deps test
 	$(BIN)/pytest
+
+# The README's screenshots, taken by the browser test of the layouts.
+screenshots: install
+	scripts/system-deps test
+	SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_look.py -k fit_the_screen
