@@ -153,6 +153,9 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
     assert_no_sideways_overflow(page)
     shoot(page, artifacts, f"board-{device}")
 
+    if device == "phone":
+        page.touchscreen.tap(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+        expect(page.locator("#event-log li[data-direction=sent]", has_text="draw")).to_have_count(1)
     page.click(tab.format("log"))
     expect(page.locator("#event-log li").first).to_be_visible()
     shoot(page, artifacts, f"log-{device}")

@@ -39,7 +39,13 @@
     var arrow = document.createElement("span");
     arrow.className = "dir";
     arrow.title = direction;
-    arrow.textContent = { sent: "↑", received: "↓", state: "•" }[direction];
+    var glyph = document.createElement("span");
+    glyph.setAttribute("aria-hidden", "true");
+    glyph.textContent = { sent: "↑", received: "↓", state: "•" }[direction];
+    var word = document.createElement("span");
+    word.className = "visually-hidden";
+    word.textContent = direction;
+    arrow.append(glyph, word);
     var text = document.createElement("span");
     text.className = "what";
     text.textContent = what;
