@@ -63,6 +63,7 @@ def test_a_banner_shows_while_the_socket_is_down_and_goes_on_reconnect(page_fact
     expect(banner).to_be_visible()
     expect(banner).to_have_attribute("role", "alert")
     expect(banner).to_contain_text("Connection lost.")
+    expect(banner).to_contain_text(re.compile(r"Reconnecting (in \d+ s|now)…"))
     expect(page.locator("#log-state")).to_have_text(re.compile(r"reconnecting (in \d+ s|now)"))
     expect(page.locator("#event-log li.error", has_text="closed (1013), reconnecting")).to_have_count(1)
 

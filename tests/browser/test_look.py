@@ -165,6 +165,13 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
         page.click(tab.format("messages"))
         expect(page.locator(".side")).to_be_hidden()
         expect(page.locator("#composer-body")).to_be_visible()
+        # The on-screen keyboard shrinks the viewport (interactive-widget=resizes-content):
+        # the composer stays on screen, the messages above it shrink.
+        page.set_viewport_size({"width": 390, "height": 420})
+        composer = page.locator("#composer").bounding_box()
+        assert composer["y"] >= 0 and composer["y"] + composer["height"] <= 420
+        assert page.locator("#messages").bounding_box()["height"] > 50
+        assert_no_sideways_overflow(page)
     else:
         expect(page.locator("#panel-rooms")).to_be_hidden()
         page.locator("#tab-log").press("ArrowLeft")

@@ -128,7 +128,8 @@
       banner.hidden = !down;
       banner.querySelector(".banner-text").textContent = down ? "Connection lost." : "";
     }
-    banner.querySelector(".banner-detail").textContent = state === "closed" ? "Reload the page to try again." : detail + "…";
+    banner.querySelector(".banner-detail").textContent =
+      state === "closed" ? "Reload the page to try again." : detail.charAt(0).toUpperCase() + detail.slice(1) + "…";
   }
 
   function tick() {
@@ -136,22 +137,22 @@
     setConnection("reconnecting", "reconnecting in " + seconds + " s");
   }
 
-  var down = false;
+  var lost = false;
   document.addEventListener("htmx:wsConnecting", function () {
     clearInterval(countdown);
     retryAt = null;
     // A reconnect under way is still down: the banner stays until the socket is open.
-    setConnection(down ? "reconnecting" : "connecting", down ? "reconnecting now" : "connecting");
+    setConnection(lost ? "reconnecting" : "connecting", lost ? "reconnecting now" : "connecting");
     record("state", "connecting", false);
   });
   document.addEventListener("htmx:wsOpen", function () {
-    down = false;
+    lost = false;
     setConnection("open", "open");
     record("state", "open", false);
   });
   document.addEventListener("htmx:wsClose", function (event) {
     clearInterval(countdown);
-    down = true;
+    lost = true;
     var closed = "closed (" + event.detail.event.code + ")";
     if (retryAt === null) {
       // htmx-ext-ws gives up on a normal close: nothing will reconnect.
