@@ -144,6 +144,10 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
     shoot(page, artifacts, f"room-{device}")
 
     tab = "#tab-{}" if device == "desktop" else "#phone-tab-{}"
+    page.click(tab.format("users"))
+    expect(page.locator("#users li")).to_have_count(1)
+    shoot(page, artifacts, f"users-{device}")
+
     page.click(tab.format("board"))
     expect(page.locator("#drawing")).to_be_visible()
     expect(page.locator("#panel-messages")).to_be_hidden()
