@@ -21,4 +21,5 @@ run: migrate
 
 test: install
 	scripts/system-deps test
+	scripts/test-services
 	$(BIN)/pytest
