@@ -5,20 +5,39 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.support import Client, Server, migrate
+from tests.support import Client, Server, migrate, postgres_available, postgres_database
 from webapp.settings import Settings
 
+IN_CI = os.environ.get("CI") == "true"
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'chatboard.db'}"
-    migrate(url)
-    return url
+
+def require_postgres() -> None:
+    """Skip without PostgreSQL; in CI its absence is a failure (make test starts it)."""
+    if not postgres_available():
+        if IN_CI:
+            pytest.fail("PostgreSQL is not reachable (scripts/test-services starts it)")
+        pytest.skip("PostgreSQL is not reachable; run scripts/test-services")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """The whole suite runs once per database, each time on a fresh, migrated one."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'chatboard.db'}"
+        migrate(url)
+        yield url
+        return
+    require_postgres()
+    with postgres_database() as url:
+        migrate(url)
+        yield url
 
 
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[Server]:
-    settings = Settings(database_url=database_url, secret_key="test-secret", env="test")
+    # On PostgreSQL the events cross its LISTEN/NOTIFY bus too, as in production.
+    backend = "postgres" if database_url.startswith("postgresql") else "memory"
+    settings = Settings(database_url=database_url, secret_key="test-secret", env="test", channels_backend=backend)
     server = Server(settings).start()
     yield server
     server.stop()

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import html5lib
 import httpx
+import asyncpg
 import uvicorn
 import websockets
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from webapp.app import create_app
 from webapp.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# scripts/test-services starts both (`make test` runs it).
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://chatboard_test:chatboard_test@127.0.0.1:5432/chatboard_test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6389/0")
 
 
 def migrate(database_url: str) -> None:
@@ -29,6 +41,52 @@ def migrate(database_url: str) -> None:
     config.set_main_option("sqlalchemy.url", database_url)
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
+
+
+def _run(coroutine):
+    """Run a coroutine to its end from sync code, whether or not a loop is running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def postgres_available() -> bool:
+    async def ping() -> None:
+        connection = await asyncpg.connect(_dsn(POSTGRES_URL), timeout=5)
+        await connection.close()
+
+    try:
+        _run(ping())
+        return True
+    except (OSError, asyncpg.PostgresError):
+        return False
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty database of its own on the test PostgreSQL; dropped afterwards."""
+    name = f"chatboard_test_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(_dsn(POSTGRES_URL))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    _run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        _run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def parse_fragment(html: str) -> list[Element]:
