@@ -43,7 +43,7 @@ def migrate(database_url: str) -> None:
     command.upgrade(config, "head")
 
 
-def _run(coroutine):
+def run_coroutine(coroutine):
     """Run a coroutine to its end from sync code, whether or not a loop is running here."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
@@ -62,7 +62,7 @@ def postgres_available() -> bool:
         await connection.close()
 
     try:
-        _run(ping())
+        run_coroutine(ping())
         return True
     except (OSError, asyncpg.PostgresError):
         return False
@@ -80,13 +80,13 @@ def postgres_database() -> Iterator[str]:
         finally:
             await connection.close()
 
-    _run(admin(f'CREATE DATABASE "{name}"'))
+    run_coroutine(admin(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
             hide_password=False
         )
     finally:
-        _run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_coroutine(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def parse_fragment(html: str) -> list[Element]:
