@@ -44,11 +44,11 @@ def server(database_url: str) -> Iterator[Server]:
 
 
 @pytest.fixture
-async def clients(server: Server) -> AsyncIterator[callable]:
-    """Make browser-like clients; all are closed after the test."""
+async def clients_of() -> AsyncIterator[callable]:
+    """Make browser-like clients of a given server; all are closed after the test."""
     made: list[Client] = []
 
-    def make() -> Client:
+    def make(server: Server) -> Client:
         client = Client(server.url)
         made.append(client)
         return client
@@ -56,3 +56,9 @@ async def clients(server: Server) -> AsyncIterator[callable]:
     yield make
     for client in made:
         await client.close()
+
+
+@pytest.fixture
+def clients(server: Server, clients_of) -> callable:
+    """Make browser-like clients of the session's server."""
+    return lambda: clients_of(server)

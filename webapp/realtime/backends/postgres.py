@@ -23,6 +23,7 @@ from litestar.channels import ChannelsBackend
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "chatboard_events"
+LISTENER_NAME = "chatboard-listener"  # its application_name, to tell it apart in pg_stat_activity
 # NOTIFY refuses payloads of 8,000 bytes or more; leave room for the id and channel.
 INLINE_MAX_BYTES = 7000
 # Ids are taken at insert but become visible at commit, slightly out of order
@@ -47,7 +48,8 @@ class PostgresChannelsBackend(ChannelsBackend):
         self._channels: set[str] = set()
         self._queue: asyncio.Queue[tuple[int, str, str | None]] = asyncio.Queue()
         self._seen: OrderedDict[int, None] = OrderedDict()
-        self._last_id: int | None = None
+        self._first_id: int | None = None  # rows before it were published before this backend started
+        self._last_id = 0
         self._listener: asyncio.Task | None = None
         self._connection: asyncpg.Connection | None = None
         # Set while a listening connection is up; tests wait on it.
@@ -96,7 +98,7 @@ class PostgresChannelsBackend(ChannelsBackend):
         self._seen[row_id] = None
         if len(self._seen) > 4 * REPLAY_WINDOW:
             self._seen.popitem(last=False)
-        self._last_id = max(self._last_id or 0, row_id)
+        self._last_id = max(self._last_id, row_id)
 
     def _on_notify(self, _connection, _pid, _channel, payload: str) -> None:
         row_id, channel, *inline = payload.split("\n", 2)
@@ -108,7 +110,7 @@ class PostgresChannelsBackend(ChannelsBackend):
         while True:
             lost = asyncio.Event()
             try:
-                connection = await asyncpg.connect(self._dsn)
+                connection = await asyncpg.connect(self._dsn, server_settings={"application_name": LISTENER_NAME})
             except (OSError, asyncpg.PostgresError) as error:
                 delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
@@ -133,12 +135,12 @@ class PostgresChannelsBackend(ChannelsBackend):
 
     async def _catch_up(self, connection: asyncpg.Connection) -> None:
         """After LISTEN: on the first connection, start from now; after a loss, replay what was missed."""
-        if self._last_id is None:
-            self._last_id = await connection.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
+        if self._first_id is None:
+            self._first_id = self._last_id = await connection.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
             return
         rows = await connection.fetch(
             "SELECT id, channel, payload FROM outbox WHERE id > $1 ORDER BY id",
-            self._last_id - REPLAY_WINDOW,
+            max(self._first_id, self._last_id - REPLAY_WINDOW),
         )
         missed = [row for row in rows if row["id"] not in self._seen]
         if missed:
