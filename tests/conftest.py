@@ -4,8 +4,9 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import redis
 
-from tests.support import Client, Server, migrate, postgres_available, postgres_database
+from tests.support import REDIS_URL, Client, Server, migrate, postgres_available, postgres_database
 from webapp.settings import Settings
 
 IN_CI = os.environ.get("CI") == "true"
@@ -17,6 +18,15 @@ def require_postgres() -> None:
         if IN_CI:
             pytest.fail("PostgreSQL is not reachable (scripts/test-services starts it)")
         pytest.skip("PostgreSQL is not reachable; run scripts/test-services")
+
+
+def require_redis() -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=5).ping()
+    except redis.RedisError:
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} (scripts/test-services starts it)")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}; run scripts/test-services")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
