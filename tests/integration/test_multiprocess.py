@@ -163,6 +163,8 @@ async def test_fan_out_latency_between_processes(two, clients_of, request) -> No
         await sender.send("rename_room", room=str(room_id), name=f"Latency {n}")
         await receiver.expect(f"room-{room_id}", where=lambda el, n=n: f"Latency {n}" in text_of(el))
         samples.append((time.perf_counter() - started) * 1000)
+        # Read the sender's own copy too: a client that leaves frames unread is slow to close.
+        await sender.expect(f"room-{room_id}", where=lambda el, n=n: f"Latency {n}" in text_of(el))
     backend = request.node.callspec.params["processes"]
     samples.sort()
     report = (
