@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://chatboard_test:chatboard_test@127.0.0.1:5432/chatboard_test"
 )
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6389/0")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6389')}/0")
 
 
 def migrate(database_url: str) -> None:

@@ -21,8 +21,6 @@ def create_backend(settings: Settings) -> ChannelsBackend:
         case "postgres":
             from webapp.realtime.backends.postgres import PostgresChannelsBackend
 
-            if not normalize_url(settings.database_url).startswith("postgresql"):
-                raise ValueError("CHANNELS_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
             return PostgresChannelsBackend(asyncpg_dsn(settings.database_url))
         case "redis":
             from webapp.realtime.backends.redis import RedisStreamBackend
