@@ -83,11 +83,12 @@ async def test_a_killed_listener_reconnects_and_replays_what_it_missed(backends,
     await sender.publish(b"before", ["events"])
     assert await _receive(receiver, 1) == [("events", b"before")]
 
-    await _terminate(asyncpg_dsn(bus_database_url), receiver.backend_pid())
+    killed = receiver.backend_pid()
+    await _terminate(asyncpg_dsn(bus_database_url), killed)
     # Published while the listener is (most likely) still down: only a replay can bring these.
     await sender.publish(b"during", ["events"])
     await sender.publish(("y" * 9000).encode(), ["events"])
-    await asyncio.wait_for(_reconnected(receiver), 10)
+    await asyncio.wait_for(_reconnected(receiver, killed), 10)
     await sender.publish(b"after", ["events"])
 
     got = await _receive(receiver, 3)
@@ -97,8 +98,8 @@ async def test_a_killed_listener_reconnects_and_replays_what_it_missed(backends,
     assert await _receive(receiver, 1) == [("events", b"last")]
 
 
-async def _reconnected(backend: PostgresChannelsBackend) -> None:
-    while not backend.listening.is_set():
+async def _reconnected(backend: PostgresChannelsBackend, killed: int) -> None:
+    while not backend.listening.is_set() or backend.backend_pid() in (killed, None):
         await asyncio.sleep(0.02)
 
 

@@ -142,11 +142,16 @@ class PostgresChannelsBackend(ChannelsBackend):
             "SELECT id, channel, payload FROM outbox WHERE id > $1 ORDER BY id",
             max(self._first_id, self._last_id - REPLAY_WINDOW),
         )
-        missed = [row for row in rows if row["id"] not in self._seen]
+        missed = [(row["id"], row["channel"], row["payload"]) for row in rows if row["id"] not in self._seen]
         if missed:
             log.info("channels listener replays %d events missed while disconnected", len(missed))
-        for row in missed:
-            self._queue.put_nowait((row["id"], row["channel"], row["payload"]))
+        # Merge with what is queued already (notifications from before the loss and since
+        # the new LISTEN), so that the stream goes on in id order, each row once.
+        queued = []
+        while not self._queue.empty():
+            queued.append(self._queue.get_nowait())
+        for item in sorted({item[0]: item for item in queued + missed}.values()):
+            self._queue.put_nowait(item)
 
     async def _watch(self, connection: asyncpg.Connection, lost: asyncio.Event) -> None:
         """Return when the connection is gone: closed under us, or no longer answering."""
