@@ -7,6 +7,8 @@ from collections.abc import AsyncGenerator
 from litestar.channels.backends.redis import RedisChannelsStreamBackend
 from redis.asyncio import Redis
 
+CLIENT_NAME = "chatboard-bus"  # as CLIENT LIST shows its connections
+
 
 class RedisStreamBackend(RedisChannelsStreamBackend):
     """Litestar's streams backend, with the reader's place kept on the backend.
@@ -19,7 +21,12 @@ class RedisStreamBackend(RedisChannelsStreamBackend):
 
     def __init__(self, url: str) -> None:
         # XREAD blocks up to a second when idle instead of polling every millisecond.
-        super().__init__(history=1000, redis=Redis.from_url(url), key_prefix="chatboard", stream_sleep_no_subscriptions=1000)
+        super().__init__(
+            history=1000,
+            redis=Redis.from_url(url, client_name=CLIENT_NAME),
+            key_prefix="chatboard",
+            stream_sleep_no_subscriptions=1000,
+        )
         self._positions: dict[str, bytes] = {}
         self._start: bytes | None = None
 
