@@ -41,10 +41,13 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:{os.environ.get
 
 
 def migrate(database_url: str) -> None:
+    """`alembic upgrade head`, in a thread: alembic runs its own event loop,
+    and the caller may be inside one (async tests, Playwright)."""
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", database_url)
     config.attributes["configure_logger"] = False
-    command.upgrade(config, "head")
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(command.upgrade, config, "head").result()
 
 
 def run_coroutine(coroutine):

@@ -87,4 +87,5 @@ async def delete_room(session: AsyncSession, room_id: int) -> RoomDeleted:
     if (await presence.user_counts(session, [room_id])).get(room_id):
         raise ChatError("room_not_empty")
     await session.delete(room)
+    await session.flush()
     return RoomDeleted(room_id)

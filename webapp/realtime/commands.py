@@ -3,10 +3,12 @@ sends a form: its fields plus HEADERS, with `action` naming the command."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import msgspec
 
+from webapp.chat.drawing import MAX_POINTS
 from webapp.chat.errors import ChatError
 
 # Bounds on fields whose domain rule does not already bound them.
@@ -41,7 +43,24 @@ class RenameUser(Command, tag="rename_user"):
     name: Short
 
 
-AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser
+class Draw(Command, tag="draw"):
+    stroke: uuid.UUID
+    points: Annotated[list[float], msgspec.Meta(max_length=2 * MAX_POINTS)]
+    width: int
+    color: Short = "#000000"
+    tool: Short = "pen"
+    done: bool = False
+
+
+class UndoStroke(Command, tag="undo_stroke"):
+    pass
+
+
+class ResetDrawing(Command, tag="reset_drawing"):
+    pass
+
+
+AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | Draw | UndoStroke | ResetDrawing
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)
 

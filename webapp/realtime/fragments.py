@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from jinja2 import Environment
 
-from webapp.chat.events import Event, PresenceChanged, RoomChanged, RoomCreated, RoomDeleted, UserRenamed
+from webapp.chat.events import (
+    DrawingReset, Event, PresenceChanged, RoomChanged, RoomCreated, RoomDeleted, StrokeDrawn, StrokeUndone, UserRenamed,
+)
 
 LOBBY = "lobby"
 
@@ -34,6 +36,13 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield user_channel(user.id), render("me.html", user=user, oob=True)
         case PresenceChanged():
             pass  # only counters so far, coalesced by the fan-out
+        case StrokeDrawn(room_id, stroke):
+            # Only the part drawn since the last batch, never the whole board.
+            yield room_channel(room_id), render("stroke_drawn.html", stroke=stroke)
+        case StrokeUndone(room_id, stroke_id):
+            yield room_channel(room_id), render("stroke_undone.html", stroke_id=stroke_id)
+        case DrawingReset(room_id):
+            yield room_channel(room_id), render("drawing.html", strokes=[], oob=True)
 
 
 def render_error(env: Environment, code: str, detail: str) -> str:

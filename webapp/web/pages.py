@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import text
 
-from webapp.chat import rooms
+from webapp.chat import drawing, rooms
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.web.identity import current_user
@@ -43,10 +43,28 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             room = await rooms.get_room(session, room_id)
         except ChatError:
             raise NotFoundException() from None
+        strokes = await drawing.board(session, room_id)
     context = await _room_list(state, "")
     return Template(
         "pages/room.html",
-        context={**context, "room": room, "me": me, "socket_url": f"/rooms/{room_id}/ws"},
+        context={**context, "room": room, "me": me, "strokes": strokes, "socket_url": f"/rooms/{room_id}/ws"},
+    )
+
+
+@get("/rooms/{room_id:int}/board.svg", cache=False)
+async def board_svg(state: State, room_id: FromPath[int]) -> Response:
+    """The board as a standalone SVG file, to download."""
+    async with state.sessions() as session:
+        try:
+            await rooms.get_room(session, room_id)
+        except ChatError:
+            raise NotFoundException() from None
+        strokes = await drawing.board(session, room_id)
+    svg = state.templates.get_template("fragments/drawing.html").render(strokes=strokes, oob=False)
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="board-{room_id}.svg"'},
     )
 
 

@@ -1,0 +1,60 @@
+"""Two people in two browsers on the lobby: one changes rooms, the other sees it live."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+
+def test_a_room_created_and_renamed_in_one_browser_shows_in_the_other(page_factory, artifacts) -> None:
+    alice, bob = page_factory("/"), page_factory("/")
+    assert alice.locator("#my-name").input_value() != bob.locator("#my-name").input_value()
+    name = f"Picnic {uuid.uuid4().hex[:5]}"
+
+    alice.get_by_label("New room name").fill(name)
+    alice.get_by_role("button", name="Create room").click()
+    on_bob = bob.locator("#rooms li.room", has_text=name)
+    expect(on_bob).to_be_visible()
+    expect(alice.get_by_label("New room name")).to_have_value("")
+    room_id = on_bob.get_attribute("id")
+
+    entry = alice.locator(f"#{room_id}")
+    entry.locator("summary").click()
+    entry.get_by_label(f"New name for room {name}").fill(f"{name} II")
+    entry.get_by_role("button", name="Rename").click()
+    expect(bob.locator(f"#{room_id} .room-name")).to_have_text(f"{name} II")
+
+    entry = alice.locator(f"#{room_id}")
+    entry.locator("summary").click()
+    entry.locator("label.color-choice").nth(5).click()
+    expect(bob.locator(f"#{room_id}")).to_have_attribute("style", "--room-color: #2b347e")
+
+    bob.screenshot(path=artifacts / "lobby-two-browsers.png")
+    assert alice.errors == [] and bob.errors == []
+
+
+def test_the_identity_survives_a_reload_and_the_name_can_be_changed(page_factory) -> None:
+    page = page_factory("/")
+    first = page.locator("#my-name").input_value()
+    page.reload()
+    expect(page.locator("#my-name")).to_have_value(first)
+
+    page.locator("#my-name").fill("Velvet Heron 7")
+    page.locator("#my-name").press("Enter")
+    page.wait_for_timeout(300)
+    page.reload()
+    expect(page.locator("#my-name")).to_have_value("Velvet Heron 7")
+
+
+def test_search_filters_the_rooms_on_the_server(page_factory) -> None:
+    page = page_factory("/")
+    tag = uuid.uuid4().hex[:6]
+    for name in (f"Alpha {tag}", f"Beta {tag}"):
+        page.get_by_label("New room name").fill(name)
+        page.get_by_role("button", name="Create room").click()
+        expect(page.locator("#rooms li.room", has_text=name)).to_be_visible()
+
+    page.get_by_label("Search rooms").fill(f"BETA {tag}")
+    expect(page.locator("#rooms li.room")).to_have_count(1)
+    expect(page.locator("#rooms li.room .room-name")).to_have_text(f"Beta {tag}")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from webapp import settings as settings_module
+from webapp.db.engine import normalize_url
+from webapp.settings import Settings, SettingsError
+
+
+def test_production_needs_a_secret_key() -> None:
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env({"ENV": "production"})
+    assert Settings.from_env({"ENV": "production", "SECRET_KEY": "k"}).cookie_secure is True
+
+
+def test_development_keeps_a_generated_key(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(settings_module, "DEV_SECRET_FILE", tmp_path / ".secret_key")
+    first = Settings.from_env({})
+    assert len(first.secret_key) >= 32
+    assert Settings.from_env({}).secret_key == first.secret_key
+    assert first.cookie_secure is False
+
+
+def test_environment_is_read() -> None:
+    settings = Settings.from_env({"SECRET_KEY": "k", "PORT": "9000", "HOST": "0.0.0.0", "LOG_LEVEL": "WARNING", "ALLOWED_ORIGINS": "https://a.example/, https://b.example"})
+    assert (settings.port, settings.host, settings.log_level) == (9000, "0.0.0.0", "warning")
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+    with pytest.raises(SettingsError, match="PORT"):
+        Settings.from_env({"SECRET_KEY": "k", "PORT": "eighty"})
+
+
+def test_database_urls_get_async_drivers() -> None:
+    assert normalize_url("postgres://u:p@db:5432/app") == "postgresql+asyncpg://u:p@db:5432/app"
+    assert normalize_url("postgresql://u@db/app") == "postgresql+asyncpg://u@db/app"
+    assert normalize_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert normalize_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
