@@ -72,3 +72,12 @@ async def clients_of() -> AsyncIterator[callable]:
 def clients(server: Server, clients_of) -> callable:
     """Make browser-like clients of the session's server."""
     return lambda: clients_of(server)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated database to copy: a fresh one per test costs a CREATE DATABASE, not a migration."""
+    require_postgres()
+    with postgres_database() as url:
+        migrate(url)
+        yield url

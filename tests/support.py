@@ -76,8 +76,8 @@ def postgres_available() -> bool:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty database of its own on the test PostgreSQL; dropped afterwards."""
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database of its own on the test PostgreSQL, empty or a copy of `template`'s; dropped afterwards."""
     name = f"chatboard_test_{uuid.uuid4().hex[:12]}"
 
     async def admin(sql: str) -> None:
@@ -87,7 +87,7 @@ def postgres_database() -> Iterator[str]:
         finally:
             await connection.close()
 
-    run_coroutine(admin(f'CREATE DATABASE "{name}"'))
+    run_coroutine(admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{make_url(template).database}"' if template else "")))
     try:
         yield make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
             hide_password=False
