@@ -111,7 +111,7 @@ class PostgresChannelsBackend(ChannelsBackend):
             lost = asyncio.Event()
             try:
                 connection = await asyncpg.connect(self._dsn, server_settings={"application_name": LISTENER_NAME})
-            except (OSError, asyncpg.PostgresError) as error:
+            except Exception as error:  # down, refusing, timing out: try again
                 delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
                 log.warning("cannot connect the channels listener (%s); retrying in %.1fs", error, delay)
