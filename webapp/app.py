@@ -28,7 +28,7 @@ from webapp.realtime.subscriber import SocketSubscriber
 from webapp.rendering import create_environment
 from webapp.settings import Settings
 from webapp.web.identity import cookie_config
-from webapp.web.pages import board_svg, healthz, info, lobby, not_found, room_page
+from webapp.web.pages import board_svg, healthz, history, info, lobby, not_found, room_page
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await bus.on_startup()
         await bus.subscribe([EVENTS])
         async with channels:
-            state.fanout = Fanout(bus, channels, env, state.sessions)
+            state.fanout = Fanout(channels, env, bus, state.sessions)
             tasks = [
                 asyncio.create_task(state.fanout.run_publisher()),
                 asyncio.create_task(state.fanout.run_relay()),
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             lobby,
             room_page,
+            history,
             board_svg,
             info,
             healthz,

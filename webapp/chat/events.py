@@ -22,6 +22,14 @@ class RoomView(msgspec.Struct):
     user_count: int = 0
 
 
+class MessageView(msgspec.Struct, frozen=True):
+    id: int
+    room_id: int
+    author: UserView
+    body: str
+    created_at: datetime
+
+
 class RoomCreated(msgspec.Struct, tag=True):
     room: RoomView
 
@@ -78,4 +86,18 @@ class DrawingReset(msgspec.Struct, tag=True):
     room_id: int
 
 
-Event = RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
+class MessageCreated(msgspec.Struct, tag=True):
+    """A message was stored; `message_count` is its room's count after it.
+
+    `repeat` marks a retried send (same client_id): nothing new was stored, and
+    nothing is shown again."""
+
+    message: MessageView
+    message_count: int
+    repeat: bool = False
+
+
+Event = (
+    RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
+    | MessageCreated
+)

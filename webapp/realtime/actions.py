@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, rooms, users
+from webapp.chat import drawing, messages, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, UndoStroke,
+    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, SendMessage, UndoStroke,
 )
 
 
@@ -32,6 +32,12 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand) ->
             return await rooms.delete_room(session, room_id)
         case RenameUser(name=name):
             return await users.rename_user(session, caller.user_id, name)
+        case SendMessage(body=body, client_id=client_id):
+            if caller.room_id is None:
+                raise ChatError("no_such_room", "Messages are sent from a room's page.")
+            return await messages.send_message(
+                session, room_id=caller.room_id, author_id=caller.user_id, body=body, client_id=client_id
+            )
         case Draw():
             return await drawing.draw(
                 session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),

@@ -60,7 +60,15 @@ class ResetDrawing(Command, tag="reset_drawing"):
     pass
 
 
-AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | Draw | UndoStroke | ResetDrawing
+class SendMessage(Command, tag="send_message"):
+    # The body's length is the domain's rule (messages.clean_body); the frame bounds it too.
+    body: str
+    client_id: ClientId = ""
+
+
+AnyCommand = (
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
+)
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)
 

@@ -19,7 +19,7 @@ from litestar.channels import ChannelsBackend, ChannelsPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from webapp.chat import presence
-from webapp.chat.events import Event, PresenceChanged, RoomDeleted
+from webapp.chat.events import Event, MessageCreated, PresenceChanged, RoomDeleted
 from webapp.realtime.fragments import LOBBY, render_event
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,9 @@ class Fanout:
 
     def __init__(
         self,
-        bus: ChannelsBackend,
         channels: ChannelsPlugin,
         env: Environment,
+        bus: ChannelsBackend,
         sessions: async_sessionmaker[AsyncSession],
         counter_interval: float = 0.25,
     ) -> None:
@@ -69,12 +69,16 @@ class Fanout:
         match event:
             case PresenceChanged(room_id=room_id):
                 self._users_changed.add(room_id)
+            case MessageCreated(message=message, message_count=messages, repeat=False):
+                self.count_messages(message.room_id, messages)
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
                 self._users_changed.discard(room_id)
 
     def count_messages(self, room_id: int, messages: int) -> None:
-        self._counts.setdefault(room_id, Counts()).messages = messages
+        counts = self._counts.setdefault(room_id, Counts())
+        # Counts only grow; sends committed on other processes may arrive crossed.
+        counts.messages = max(counts.messages or 0, messages)
 
     async def flush_counts(self) -> None:
         if self._users_changed:

@@ -9,14 +9,15 @@ from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
 from litestar.datastructures import State
+from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
-from webapp.chat import presence, users
+from webapp.chat import messages, presence, users
 from webapp.chat.errors import ChatError
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, room_channel, user_channel
+from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_users, room_channel, user_channel
 from webapp.realtime.subscriber import SocketSubscriber
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,11 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
     caller = Caller(user.id, room_id)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
     async with state.channels.start_subscription(channels) as subscriber:
-        async with subscriber.run_in_background(socket.send_text, join=False):
+        async with subscriber.run_in_background(_sender(socket), join=False):
             socket_id = uuid.uuid4().hex
             if room_id is not None:
                 await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
+                await _catch_up(socket, state, subscriber, room_id)
             try:
                 await _until_closed(socket, state, caller, subscriber)
             finally:
@@ -78,11 +80,35 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
                     await _publish_in_transaction(state, presence.leave, socket_id)
 
 
+def _sender(socket: WebSocket):
+    async def send(data: bytes) -> None:
+        # Fragments still queued when the browser goes away have nobody to reach.
+        try:
+            await socket.send_text(data)
+        except WebSocketDisconnect:
+            pass
+
+    return send
+
+
 async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
     async with state.sessions.begin() as session:
         event = await service(session, *args, **kwargs)
     if event is not None:
         state.fanout.publish(event)
+
+
+async def _catch_up(socket: WebSocket, state: State, subscriber: SocketSubscriber, room_id: int) -> None:
+    """A (re)connected room socket gets what it may have missed while it was not
+    subscribed: the whole users list, and the messages stored after `?after=`
+    (the last one its page shows). The page drops any it already has."""
+    after = socket.query_params.get("after", "")
+    async with state.sessions() as session:
+        people = await presence.users_in_room(session, room_id)
+        missed = await messages.newest_after(session, room_id, int(after)) if after.isdigit() else []
+    subscriber.put_nowait(render_users(state.templates, people).encode())
+    if missed:
+        subscriber.put_nowait(render_missed(state.templates, missed).encode())
 
 
 async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
