@@ -1,4 +1,4 @@
-"""Two real server processes on one database: what happens on one reaches the other's clients.
+"""Two real server processes on one PostgreSQL: what happens on one reaches the other's clients.
 
 Each test runs twice: the processes fanned out through PostgreSQL LISTEN/NOTIFY,
 then through Redis. One client is connected to each process.
@@ -6,6 +6,7 @@ then through Redis. One client is connected to each process.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import statistics
 import time
@@ -15,7 +16,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import require_postgres, require_redis
-from tests.support import REDIS_URL, Client, ServerProcess, migrate, postgres_database, text_of
+from tests.integration.test_room_chat import collect_messages, enter
+from tests.support import REDIS_URL, Client, ServerProcess, migrate, parse_fragment, postgres_database, text_of
+from webapp.db.models import BODY_MAX
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +89,44 @@ async def test_room_changes_cross_over_in_order(two, clients_of) -> None:
     assert deleted is not None
 
 
+async def test_messages_cross_over_in_one_order_for_everyone(two, clients_of) -> None:
+    a, b = two
+    room_id = await _create_room(await clients_of(a).connect(), f"Talk {uuid.uuid4().hex[:6]}")
+    alice = await enter(clients_of(a), room_id)
+    bob = await enter(clients_of(b), room_id)
+
+    await asyncio.gather(
+        *(alice.send("send_message", body=f"alice {n}") for n in range(5)),
+        *(bob.send("send_message", body=f"bob {n}") for n in range(5)),
+    )
+    seen_by_alice, seen_by_bob = await collect_messages(alice, 10), await collect_messages(bob, 10)
+    # Sent at once from two processes: both clients get all ten, in the same order.
+    assert seen_by_alice == seen_by_bob
+    assert len(set(seen_by_alice)) == 10
+    bodies = {int(el.get("id").removeprefix("message-")): text_of(el.find(".//*[@class='body']"))
+              for frame in bob.frames for top in parse_fragment(frame) if top.get("id") == "messages"
+              for el in top.findall("article")}
+    for sender in ("alice", "bob"):
+        assert [bodies[i] for i in seen_by_bob if bodies[i].startswith(sender)] == [f"{sender} {n}" for n in range(5)]
+
+
+async def test_a_message_over_the_notify_limit_crosses_over_whole(two, clients_of) -> None:
+    a, b = two
+    room_id = await _create_room(await clients_of(a).connect(), f"Long {uuid.uuid4().hex[:6]}")
+    alice = await enter(clients_of(a), room_id)
+    bob = await enter(clients_of(b), room_id)
+    lobby = await clients_of(b).connect()
+
+    body = "€" * BODY_MAX  # 12,000 bytes in UTF-8, more again as JSON and HTML
+    await alice.send("send_message", body=body)
+    [message_id] = await collect_messages(bob, 1)
+    article = next(el for frame in bob.frames for top in parse_fragment(frame) if top.get("id") == "messages"
+                   for el in top.findall("article"))
+    assert article.get("id") == f"message-{message_id}"
+    assert text_of(article.find(".//*[@class='body']")) == body
+    await lobby.expect(f"msgcount-{room_id}", where=lambda el: text_of(el) == "1")
+
+
 async def test_a_room_page_on_one_process_sees_changes_made_on_the_other(two, clients_of) -> None:
     a, b = two
     owner = await clients_of(a).connect()
@@ -153,22 +194,23 @@ async def test_several_workers_in_one_process_group(processes, clients_of) -> No
 
 
 async def test_fan_out_latency_between_processes(two, clients_of, request) -> None:
-    """A measurement, not a limit: how long a change takes from a client of A to a client of B."""
+    """A measurement, not a limit: from a client of A sending a message to a client of B receiving it."""
     a, b = two
-    sender, receiver = await clients_of(a).connect(), await clients_of(b).connect()
-    room_id = await _create_room(sender, f"Latency {uuid.uuid4().hex[:6]}")
+    room_id = await _create_room(await clients_of(a).connect(), f"Latency {uuid.uuid4().hex[:6]}")
+    sender = await enter(clients_of(a), room_id)
+    receiver = await enter(clients_of(b), room_id)
     samples = []
-    for n in range(30):
+    for n in range(50):
         started = time.perf_counter()
-        await sender.send("rename_room", room=str(room_id), name=f"Latency {n}")
-        await receiver.expect(f"room-{room_id}", where=lambda el, n=n: f"Latency {n}" in text_of(el))
+        await sender.send("send_message", body=f"ping {n}")
+        await receiver.expect("messages", where=lambda el, n=n: f"ping {n}" in text_of(el))
         samples.append((time.perf_counter() - started) * 1000)
         # Read the sender's own copy too: a client that leaves frames unread is slow to close.
-        await sender.expect(f"room-{room_id}", where=lambda el, n=n: f"Latency {n}" in text_of(el))
+        await sender.expect("messages", where=lambda el, n=n: f"ping {n}" in text_of(el))
     backend = request.node.callspec.params["processes"]
     samples.sort()
     report = (
-        f"fan-out {backend}: client of A → client of B, rename_room, n={len(samples)}: "
+        f"fan-out {backend}: send_message on A → shown on B, n={len(samples)}: "
         f"median {statistics.median(samples):.1f} ms, p90 {samples[int(len(samples) * 0.9) - 1]:.1f} ms, "
         f"max {samples[-1]:.1f} ms"
     )
