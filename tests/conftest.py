@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import redis
 
-from tests.support import REDIS_URL, Client, Server, migrate, postgres_available, postgres_database
+from tests.support import NO_LIMITS, REDIS_URL, Client, Server, migrate, postgres_available, postgres_database
 from webapp.settings import Settings
 
 IN_CI = os.environ.get("CI") == "true"
@@ -43,14 +43,35 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
         yield url
 
 
+def _bus(database_url: str) -> str:
+    # On PostgreSQL the events cross its LISTEN/NOTIFY bus too, as in production.
+    return "postgres" if database_url.startswith("postgresql") else "memory"
+
+
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[Server]:
-    # On PostgreSQL the events cross its LISTEN/NOTIFY bus too, as in production.
-    backend = "postgres" if database_url.startswith("postgresql") else "memory"
-    settings = Settings(database_url=database_url, secret_key="test-secret", env="test", channels_backend=backend)
+    settings = Settings(
+        database_url=database_url, secret_key="test-secret", env="test", channels_backend=_bus(database_url), **NO_LIMITS
+    )
     server = Server(settings).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def server_with(database_url: str) -> Iterator[callable]:
+    """Start servers on the same database with some settings changed (limits, cookies)."""
+    started: list[Server] = []
+
+    def start(**changes) -> Server:
+        changes = {"channels_backend": _bus(database_url), **changes}
+        settings = Settings(database_url=database_url, secret_key="test-secret", env="test", **changes)
+        started.append(Server(settings).start())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

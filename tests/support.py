@@ -27,10 +27,13 @@ import uvicorn
 import websockets
 from alembic import command
 from alembic.config import Config
+from litestar.middleware.session.client_side import ClientSideSessionBackend
 from sqlalchemy.engine import make_url
 
+from webapp.__main__ import socket_options
 from webapp.app import create_app
-from webapp.settings import Settings
+from webapp.settings import Rate, Settings
+from webapp.web.identity import COOKIE, cookie_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # scripts/test-services starts both (`make test` runs it).
@@ -38,6 +41,17 @@ POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://chatboard_test:chatboard_test@127.0.0.1:5432/chatboard_test"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6389')}/0")
+
+
+# Rate limits out of the way, for tests about something else (limits have their own, with small ones).
+NO_LIMITS = {
+    "rate_frames": Rate(10**9, 1),
+    "rate_messages": Rate(10**9, 1),
+    "rate_rooms": Rate(10**9, 1),
+    "rate_edits": Rate(10**9, 1),
+    "rate_draws": Rate(10**9, 1),
+    "rooms_per_hour": 10**9,
+}
 
 
 def migrate(database_url: str) -> None:
@@ -96,6 +110,13 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
         run_coroutine(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def forged_cookie(user_id: int, secret: str) -> str:
+    """A well-formed identity cookie for any user id, sealed with the given key."""
+    backend = ClientSideSessionBackend(config=cookie_config(Settings(secret_key=secret)))
+    [sealed] = backend.dump_data({"uid": user_id})
+    return f"{COOKIE}={sealed.decode()}"
+
+
 def parse_fragment(html: str) -> list[Element]:
     """The top-level elements of a fragment, parsed as a browser would."""
     root = html5lib.parseFragment(html, container="div", treebuilder="etree", namespaceHTMLElements=False)
@@ -126,8 +147,7 @@ class Server:
         config = uvicorn.Config(
             create_app(settings),
             log_level="warning",
-            ws_max_size=settings.max_frame_bytes,
-            ws_per_message_deflate=False,
+            **socket_options(settings),
             lifespan="on",
         )
         self.server = uvicorn.Server(config)
@@ -239,6 +259,10 @@ class ServerProcess:
             "PORT": str(self.port),
             "SECRET_KEY": "test-secret",
             "LOG_LEVEL": "warning",
+            **{
+                name.upper(): f"{value.count}/{value.seconds}" if isinstance(value, Rate) else str(value)
+                for name, value in NO_LIMITS.items()
+            },
             **env,
         }
         self.process: subprocess.Popen | None = None

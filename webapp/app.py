@@ -23,10 +23,12 @@ from webapp.chat import presence
 from webapp.db.engine import create_engine, session_factory
 from webapp.realtime.backends import create_backend
 from webapp.realtime.fanout import EVENTS, Fanout
+from webapp.realtime.limits import Limiter
 from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.realtime.subscriber import SocketSubscriber
 from webapp.rendering import create_environment
 from webapp.settings import Settings
+from webapp.web.headers import security_headers
 from webapp.web.identity import cookie_config
 from webapp.web.pages import board_svg, healthz, history, info, lobby, not_found, room_page
 
@@ -96,10 +98,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[lifespan],
-        middleware=[cookie_config(settings).middleware],
+        middleware=[security_headers, cookie_config(settings).middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         exception_handlers={NotFoundException: not_found},
-        state=State({"settings": settings, "templates": env, "channels": channels}),
+        state=State({"settings": settings, "templates": env, "channels": channels, "limiter": Limiter(settings)}),
         logging_config=LoggingConfig(
             log_exceptions="always",
             disable_stack_trace={404},

@@ -106,7 +106,7 @@ def test_scrolling_back_loads_older_pages_in_place(page_factory, database_url) -
         top_before = alice.evaluate(
             "id => { messages.scrollTop = 0; return document.getElementById(id).getBoundingClientRect().top }", first
         )
-        alice.wait_for_function(f"document.querySelectorAll('#messages .message').length > {count}")
+        alice.wait_for_function(f"() => document.querySelectorAll('#messages .message').length > {count}")
         top_after = alice.evaluate("id => document.getElementById(id).getBoundingClientRect().top", first)
         assert abs(top_after - top_before) <= 1, "the view jumped as an older page loaded"
         pages += 1
@@ -125,5 +125,5 @@ def test_scrolling_back_loads_older_pages_in_place(page_factory, database_url) -
     # At the bottom, the next message keeps it there.
     say(bob, "hello again")
     expect(shown).to_have_count(202)
-    alice.wait_for_function("(l => l.scrollHeight - l.scrollTop - l.clientHeight <= 2)(messages)")
+    alice.wait_for_function("() => (l => l.scrollHeight - l.scrollTop - l.clientHeight <= 2)(messages)")
     assert alice.errors == [] and bob.errors == []

@@ -61,6 +61,8 @@ class User(Base):
 
 class Room(Base):
     __tablename__ = "rooms"
+    # Rooms created per identity per hour are capped (webapp/realtime/limits.py).
+    __table_args__ = (Index("ix_rooms_created_by_created_at", "created_by", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))

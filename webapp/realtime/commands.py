@@ -14,6 +14,7 @@ from webapp.chat.errors import ChatError
 # Bounds on fields whose domain rule does not already bound them.
 Short = Annotated[str, msgspec.Meta(max_length=1024)]
 ClientId = Annotated[str, msgspec.Meta(max_length=64)]
+DETAIL_MAX = 200
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -78,7 +79,8 @@ def parse(frame: str | bytes) -> AnyCommand:
     try:
         return _decoder.decode(frame)
     except msgspec.ValidationError as error:
-        message = str(error)
+        # Bounded: the message may quote the client's own (long) value back.
+        message = str(error)[:DETAIL_MAX]
         if message.startswith("Object missing required field"):
             raise ChatError("not_sufficient_data", message) from None
         if "of length <=" in message:
@@ -86,3 +88,5 @@ def parse(frame: str | bytes) -> AnyCommand:
         raise ChatError("bad_data", message) from None
     except msgspec.DecodeError:
         raise ChatError("bad_data", "A frame must be one JSON object.") from None
+    except RecursionError:
+        raise ChatError("bad_data", "A frame must not nest that deeply.") from None

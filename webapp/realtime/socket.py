@@ -14,6 +14,7 @@ from litestar.params import FromPath
 
 from webapp.chat import messages, presence, users
 from webapp.chat.errors import ChatError
+from webapp.chat.events import UserView
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
@@ -29,10 +30,11 @@ NOT_FOUND = 4404
 
 
 def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Refuse cross-site sockets: a browser always sends Origin, so a foreign one is an attack."""
+    """Only pages of this site (or the allowlist) may open sockets. Browsers always
+    send Origin; a client that sends none is not a page of ours."""
     origin = socket.headers.get("origin")
     if origin is None:
-        return True
+        return False
     if origin.rstrip("/") in allowed:
         return True
     return urlsplit(origin).netloc == socket.headers.get("host")
@@ -63,7 +65,16 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
     if user is None:
         await socket.close(code=FORBIDDEN, reason="no identity")
         return
+    if not state.limiter.open_socket(user.id):
+        await socket.close(code=FORBIDDEN, reason="too many sockets")
+        return
+    try:
+        await _serve_accepted(socket, state, user, room_id)
+    finally:
+        state.limiter.close_socket(user.id)
 
+
+async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_id: int | None) -> None:
     await socket.accept()
     caller = Caller(user.id, room_id)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
@@ -125,14 +136,19 @@ async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscri
 
 
 async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
+    frames = state.limiter.socket_bucket()
     while True:
         message = await socket.receive()
         if message["type"] == "websocket.disconnect":
             return
         frame = message.get("text") or message.get("bytes") or b""
         try:
+            if not frames.take():
+                raise ChatError("rate_limited")
             command = parse(frame)
+            state.limiter.admit(caller.user_id, command)
             async with state.sessions.begin() as session:
+                await state.limiter.within_caps(session, caller.user_id, command)
                 event = await execute(session, caller, command)
             # Published only now, after the commit: what anyone sees is stored.
             state.fanout.publish(event)
