@@ -21,6 +21,7 @@ run: migrate
 
 test: install
 	scripts/system-deps test
+	scripts/test-services
 	$(BIN)/pytest
 
 # The README's screenshots, taken by the browser test of the layouts.
