@@ -77,6 +77,8 @@ class Settings:
     cookie_secure: bool = False
     # Bounds on what one client can make the server hold.
     socket_queue_size: int = 1000
+    # Messages a reconnecting socket gets replayed; missed more, its page resyncs.
+    replay_limit: int = 500
     max_frame_bytes: int = 65536
     # Rate limits (see webapp/realtime/limits.py): every frame per socket,
     # and each kind of action per identity.
@@ -119,6 +121,7 @@ class Settings:
             allowed_origins=origins,
             cookie_secure=env.get("COOKIE_SECURE", "true" if production else "false").lower() in {"1", "true", "yes"},
             socket_queue_size=_int(env, "SOCKET_QUEUE_SIZE", cls.socket_queue_size),
+            replay_limit=_int(env, "REPLAY_LIMIT", cls.replay_limit),
             rate_frames=_rate(env, "RATE_FRAMES", cls.rate_frames),
             rate_messages=_rate(env, "RATE_MESSAGES", cls.rate_messages),
             rate_rooms=_rate(env, "RATE_ROOMS", cls.rate_rooms),

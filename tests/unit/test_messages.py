@@ -133,11 +133,14 @@ async def test_a_history_page_is_read_through_the_room_index(database_url) -> No
         assert "Sort" not in details, details
 
 
-async def test_what_a_socket_missed_is_the_newest_page_after_its_last_message(sessions) -> None:
+async def test_what_a_socket_missed_is_replayed_whole_up_to_the_limit(sessions) -> None:
     room_id, author_id = await _room_and_author(sessions)
     sent = [(await _send(sessions, room_id, author_id, f"m{n}")).message.id for n in range(messages.PAGE_SIZE + 5)]
     async with sessions() as session:
-        assert [m.id for m in await messages.newest_after(session, room_id, sent[-3])] == sent[-2:]
-        assert await messages.newest_after(session, room_id, sent[-1]) == []
-        # Missed more than a page: the newest page (the view is at the latest).
-        assert [m.id for m in await messages.newest_after(session, room_id, 0)] == sent[-messages.PAGE_SIZE:]
+        assert [m.id for m in await messages.replay_after(session, room_id, sent[-3], limit=10)] == sent[-2:]
+        assert await messages.replay_after(session, room_id, sent[-1], limit=10) == []
+        # More than a page, oldest first, all of it.
+        assert [m.id for m in await messages.replay_after(session, room_id, 0, limit=100)] == sent
+        # Exactly the limit is still a replay; one more is a resync.
+        assert [m.id for m in await messages.replay_after(session, room_id, sent[-11], limit=10)] == sent[-10:]
+        assert await messages.replay_after(session, room_id, sent[-12], limit=10) is None

@@ -85,16 +85,19 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
     return Page(page, more=len(rows) > PAGE_SIZE)
 
 
-async def newest_after(session: AsyncSession, room_id: int, after_id: int) -> list[MessageView]:
-    """The newest messages (at most a page) stored after `after_id`, oldest first:
-    what a socket that reconnects has missed."""
+async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit: int) -> list[MessageView] | None:
+    """Every message stored after `after_id`, oldest first: what a socket that
+    reconnects has missed. None when more than `limit` were missed: the page then
+    resyncs to the newest page instead of replaying an unbounded backlog."""
     rows = (
         await session.execute(
             select(Message, User.id, User.name)
             .join(User, User.id == Message.author_id)
             .where(Message.room_id == room_id, Message.id > after_id)
-            .order_by(Message.id.desc())
-            .limit(PAGE_SIZE)
+            .order_by(Message.id)
+            .limit(limit + 1)
         )
     ).all()
-    return [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows)]
+    if len(rows) > limit:
+        return None
+    return [_view(message, UserView(user_id, name)) for message, user_id, name in rows]

@@ -75,5 +75,10 @@ def render_missed(env: Environment, messages: list[MessageView]) -> str:
     return env.get_template("fragments/messages_appended.html").render(messages=messages)
 
 
+def render_resync(env: Environment, room_id: int, page) -> str:
+    """The whole history panel anew, for a socket that missed too much to replay."""
+    return env.get_template("fragments/messages_resync.html").render(room_id=room_id, messages=page.messages, more=page.more)
+
+
 def render_error(env: Environment, code: str, detail: str) -> str:
     return env.get_template("fragments/error.html").render(code=code, detail=detail)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from webapp.chat.events import UserView
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_users, room_channel, user_channel
+from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_resync, render_users, room_channel, user_channel
 from webapp.realtime.subscriber import SocketSubscriber
 
 log = logging.getLogger(__name__)
@@ -79,20 +80,37 @@ async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_
     caller = Caller(user.id, room_id)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
     async with state.channels.start_subscription(channels) as subscriber:
-        async with subscriber.run_in_background(_sender(socket), join=False):
-            socket_id = uuid.uuid4().hex
-            if room_id is not None:
-                await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
-                await _catch_up(socket, state, subscriber, room_id)
-            try:
+        # Subscribed first, caught up second: a message stored in between is both
+        # live in the queue and in the replay, never in neither. The sender drops
+        # the live copy.
+        socket_id = uuid.uuid4().hex
+        if room_id is not None:
+            await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
+        try:
+            replayed_through = await _catch_up(socket, state, room_id) if room_id is not None else None
+            async with subscriber.run_in_background(_sender(socket, replayed_through), join=False):
                 await _until_closed(socket, state, caller, subscriber)
-            finally:
-                if room_id is not None:
-                    await _publish_in_transaction(state, presence.leave, socket_id)
+        except WebSocketDisconnect:
+            pass  # gone during the catch-up
+        finally:
+            if room_id is not None:
+                await _publish_in_transaction(state, presence.leave, socket_id)
 
 
-def _sender(socket: WebSocket):
+APPENDED = re.compile(rb'<div id="messages" hx-swap-oob="beforeend">')
+MESSAGE_ID = re.compile(rb'id="message-(\d+)"')
+
+
+def _sender(socket: WebSocket, replayed_through: int | None):
+    skip_through = replayed_through
+
     async def send(data: bytes) -> None:
+        nonlocal skip_through
+        if skip_through is not None and APPENDED.search(data):
+            ids = [int(found) for found in MESSAGE_ID.findall(data)]
+            if ids and max(ids) <= skip_through:
+                return  # already sent in the catch-up
+            skip_through = None  # past the catch-up: every later message is new
         # Fragments still queued when the browser goes away have nobody to reach.
         try:
             await socket.send_text(data)
@@ -109,17 +127,25 @@ async def _publish_in_transaction(state: State, service, *args, **kwargs) -> Non
         state.fanout.publish(event)
 
 
-async def _catch_up(socket: WebSocket, state: State, subscriber: SocketSubscriber, room_id: int) -> None:
+async def _catch_up(socket: WebSocket, state: State, room_id: int) -> int | None:
     """A (re)connected room socket gets what it may have missed while it was not
-    subscribed: the whole users list, and the messages stored after `?after=`
-    (the last one its page shows). The page drops any it already has."""
+    subscribed: the whole users list (state), and every message stored after
+    `?after=` (the log; the last message its page shows). Missed more than the
+    replay limit: the history panel starts over at the newest page. Sent before
+    anything live; returns the newest message id sent, for the live duplicates."""
     after = socket.query_params.get("after", "")
     async with state.sessions() as session:
         people = await presence.users_in_room(session, room_id)
-        missed = await messages.newest_after(session, room_id, int(after)) if after.isdigit() else []
-    subscriber.put_nowait(render_users(state.templates, people).encode())
+        missed = await messages.replay_after(session, room_id, int(after), state.settings.replay_limit) if after.isdigit() else []
+        page = await messages.page_before(session, room_id) if missed is None else None
+    await socket.send_text(render_users(state.templates, people))
+    if page is not None:
+        await socket.send_text(render_resync(state.templates, room_id, page))
+        return page.messages[-1].id if page.messages else None
     if missed:
-        subscriber.put_nowait(render_missed(state.templates, missed).encode())
+        await socket.send_text(render_missed(state.templates, missed))
+        return missed[-1].id
+    return int(after) if after.isdigit() else None
 
 
 async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
