@@ -7,12 +7,15 @@ import uvicorn
 from webapp.settings import Settings
 
 
+GRACE_SECONDS = 10
+
+
 def socket_options(settings: Settings) -> dict:
     """uvicorn's socket options, part of the app's security; the test server uses them too."""
     return {
         # The server enforces the frame cap itself (close 1009), before reading more;
         # pinned, because the implementations differ in how they enforce it.
-        "ws": "websockets-sansio",
+        "ws": "webapp.realtime.going_away:GoingAwayProtocol",  # websockets-sansio, closing with 1001
         "ws_max_size": settings.max_frame_bytes,
         "ws_per_message_deflate": False,
     }
@@ -28,6 +31,9 @@ def main() -> None:
         workers=settings.web_concurrency,
         log_level=settings.log_level,
         proxy_headers=True,
+        # On SIGTERM: sockets closed (1001), frames being handled committed, then exit;
+        # well within the usual 30 s a platform waits before SIGKILL.
+        timeout_graceful_shutdown=GRACE_SECONDS,
         **socket_options(settings),
     )
 

@@ -138,6 +138,8 @@
   }
 
   var lost = false;
+  var GOING_AWAY = 1001;
+  var goneAway = 0; // reconnects after 1001 in a row, for the backoff
   document.addEventListener("htmx:wsConnecting", function () {
     clearInterval(countdown);
     retryAt = null;
@@ -147,6 +149,7 @@
   });
   document.addEventListener("htmx:wsOpen", function () {
     lost = false;
+    goneAway = 0;
     setConnection("open", "open");
     record("state", "open", false);
   });
@@ -154,6 +157,12 @@
     clearInterval(countdown);
     lost = true;
     var closed = "closed (" + event.detail.event.code + ")";
+    if (event.detail.event.code === GOING_AWAY && retryAt === null) {
+      // The server went away (a restart, a deploy): htmx-ext-ws does not come back
+      // after 1001 by itself, so the page does, with the same backoff.
+      var wrapper = event.detail.socketWrapper;
+      setTimeout(function () { wrapper.reconnect(); }, htmx.config.wsReconnectDelay(goneAway++));
+    }
     if (retryAt === null) {
       // htmx-ext-ws gives up on a normal close: nothing will reconnect.
       setConnection("closed", closed);

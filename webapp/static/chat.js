@@ -14,10 +14,12 @@
   // --- Reconnecting: the room socket sends the messages stored after the last
   // one shown, so nothing said while the connection was down goes missing.
   var createWebSocket = htmx.createWebSocket;
+  // The first connect sends after= too (0 in an empty room): what is said between
+  // the page's render and the socket's subscription is not lost either.
   htmx.createWebSocket = function (url) {
     var shown = list.querySelectorAll(".message");
-    if (shown.length) url += (url.indexOf("?") === -1 ? "?" : "&") + "after=" + idOf(shown[shown.length - 1]);
-    return createWebSocket(url);
+    var last = shown.length ? idOf(shown[shown.length - 1]) : 0;
+    return createWebSocket(url + (url.indexOf("?") === -1 ? "?" : "&") + "after=" + last);
   };
 
   // --- Composer: Enter sends, Shift+Enter makes a new line; a fresh client_id per send.
@@ -65,14 +67,22 @@
   var observer = new MutationObserver(function (records) {
     var appended = [];
     var prepended = false;
+    var resynced = false; // missed too much while offline: the history started over
     records.forEach(function (record) {
       record.addedNodes.forEach(function (node) {
+        if (node.nodeType === 1 && node.id === "messages-resynced") resynced = true;
         if (node.nodeType !== 1 || !node.classList.contains("message")) return;
         if (document.querySelectorAll("#" + node.id).length > 1) { node.remove(); return; } // caught up twice
         if (node.nextElementSibling) prepended = true; else appended.push(node);
         localTime(node);
       });
     });
+    if (resynced) {
+      list.dataset.resynced = String(Number(list.dataset.resynced || 0) + 1);
+      toLatest();
+      remember();
+      return;
+    }
     if (prepended) {
       // An older page went in above: keep what the reader sees where it was.
       list.scrollTop = list.scrollHeight - fromBottom;
