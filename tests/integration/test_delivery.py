@@ -149,22 +149,25 @@ async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(ser
         additional_headers={"Cookie": stalled.cookie_header, "Origin": server.url},
         max_queue=1,
         compression=None,
+        ping_interval=None,  # its pings would wait behind what it does not read
     )
-    body = "x" * 3900
-    count = 300
+    body = "<" * 3900  # 15 KiB escaped, per frame
+    count, batch = 560, 16  # 8 MB: more than the kernel's buffers (4 MiB each way at most) hold for the stalled one
     reading = asyncio.create_task(read_ids(bob, count))
     sent = []
-    for n in range(count):  # at the pace the room's readers keep up with
-        await alice.send("send_message", body=f"{n} {body}")
-        sent += await read_ids(alice, 1)
+    for n in range(0, count, batch):  # at the pace the room's readers keep up with
+        for k in range(n, n + batch):
+            await alice.send("send_message", body=f"{k} {body}")
+        sent += await read_ids(alice, batch)
     assert await reading == sent
 
-    # The stalled socket was closed for falling behind, having seen only part of it.
+    # The server let the stalled socket go (its presence ended with it), having
+    # sent it only part of what was said.
+    await bob.expect(f"user-{stalled.user_id}", timeout=30, where=lambda el: el.get("hx-swap-oob") == "delete")
     seen: list[str] = []
-    with pytest.raises(websockets.ConnectionClosed) as closed:
+    with pytest.raises(websockets.ConnectionClosed):
         while True:
             seen.append(await asyncio.wait_for(stalled.ws.recv(), 10))
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == TRY_AGAIN_LATER
     assert len(message_ids(seen)) < count
     # Reconnected, it catches up.
     last = message_ids(seen)[-1] if message_ids(seen) else sent[0] - 1
@@ -282,7 +285,9 @@ async def test_sigterm_closes_sockets_with_1001_commits_and_exits(kind, tmp_path
                 while True:
                     seen += message_ids([await asyncio.wait_for(bob.ws.recv(), 10)])
             assert closed.value.rcvd is not None and closed.value.rcvd.code == GOING_AWAY
-            assert process.process.wait(timeout=15) == 0
+            # uvicorn finishes its shutdown, then exits by the signal it got (as the platform expects).
+            assert process.process.wait(timeout=15) in {0, -signal.SIGTERM}
+            assert "timeout graceful shutdown exceeded" not in process.output()
             assert set(seen) <= set(stored_ids(url))
             assert "Traceback" not in process.output()
         finally:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import uuid
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 # Close codes. htmx-ext-ws reconnects after 1006, 1011, 1012 and 1013 only.
 TRY_AGAIN_LATER = 1013
+CLOSE_SECONDS = 5
 FORBIDDEN = 4403
 NOT_FOUND = 4404
 
@@ -112,9 +114,10 @@ def _sender(socket: WebSocket, replayed_through: int | None):
                 return  # already sent in the catch-up
             skip_through = None  # past the catch-up: every later message is new
         # Fragments still queued when the browser goes away have nobody to reach.
+        # (uvicorn raises an OSError for a socket it closed itself, on shutdown.)
         try:
             await socket.send_text(data)
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, OSError):
             pass
 
     return send
@@ -158,7 +161,10 @@ async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscri
         dropped.cancel()
     if dropped in done:
         log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
-        await socket.close(code=TRY_AGAIN_LATER, reason="too far behind")
+        # The close frame waits behind what the reader has not read; a reader that
+        # never reads is let go of without it (the server closes the connection).
+        with suppress(TimeoutError, WebSocketDisconnect, OSError):
+            await asyncio.wait_for(socket.close(code=TRY_AGAIN_LATER, reason="too far behind"), CLOSE_SECONDS)
 
 
 async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
