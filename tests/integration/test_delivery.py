@@ -132,7 +132,9 @@ async def read_ids(client: Client, count: int) -> list[int]:
     return ids
 
 
-async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(server_with, clients_of) -> None:
+async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(database_url, server_with, clients_of) -> None:
+    if database_url.startswith("postgresql"):
+        pytest.skip("per-socket queues do not depend on the database; 8 MB through it once is enough")
     server = server_with(socket_queue_size=32, **NO_LIMITS)
     host = await clients_of(server).connect()
     room = await new_room(host)
@@ -169,9 +171,14 @@ async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(ser
         while True:
             seen.append(await asyncio.wait_for(stalled.ws.recv(), 10))
     assert len(message_ids(seen)) < count
-    # Reconnected, it catches up.
+    # Reconnected, it catches up (in one frame of several MB: as a browser takes it).
     last = message_ids(seen)[-1] if message_ids(seen) else sent[0] - 1
-    await reconnect(stalled, room, last)
+    stalled.ws = await websockets.connect(
+        "ws" + server.url.removeprefix("http") + f"/rooms/{room}/ws?after={last}",
+        additional_headers={"Cookie": stalled.cookie_header, "Origin": server.url},
+        max_size=None,
+        compression=None,
+    )
     missed = [i for i in sent if i > last]
     assert await read_ids(stalled, len(missed)) == missed
 
