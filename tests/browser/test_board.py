@@ -153,7 +153,7 @@ def test_a_page_that_lost_its_socket_catches_up_on_reconnect(room_url, page_fact
         server.on_message(lambda message: None if asleep else route.send(message))
         sockets.append(route)
 
-    bob.route_web_socket(re.compile(r".*/ws$"), through)
+    bob.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
     open_board(bob, room_url)
     asleep.append(True)
     move_to(alice, 300, 300, steps=1)
