@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.support import Client, Server, migrate
+from tests.support import NO_LIMITS, Client, Server, migrate
 from webapp.settings import Settings
 
 
@@ -18,10 +18,25 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def server(database_url: str) -> Iterator[Server]:
-    settings = Settings(database_url=database_url, secret_key="test-secret", env="test")
+    settings = Settings(database_url=database_url, secret_key="test-secret", env="test", **NO_LIMITS)
     server = Server(settings).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def server_with(database_url: str) -> Iterator[callable]:
+    """Start servers on the same database with some settings changed (limits, cookies)."""
+    started: list[Server] = []
+
+    def start(**changes) -> Server:
+        settings = Settings(database_url=database_url, secret_key="test-secret", env="test", **changes)
+        started.append(Server(settings).start())
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture

@@ -18,11 +18,25 @@ import uvicorn
 import websockets
 from alembic import command
 from alembic.config import Config
+from litestar.middleware.session.client_side import ClientSideSessionBackend
 
+from webapp.__main__ import socket_options
 from webapp.app import create_app
-from webapp.settings import Settings
+from webapp.settings import Rate, Settings
+from webapp.web.identity import COOKIE, cookie_config
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Rate limits out of the way, for tests about something else (limits have their own, with small ones).
+NO_LIMITS = {
+    "rate_frames": Rate(10**9, 1),
+    "rate_messages": Rate(10**9, 1),
+    "rate_rooms": Rate(10**9, 1),
+    "rate_edits": Rate(10**9, 1),
+    "rate_draws": Rate(10**9, 1),
+    "rooms_per_hour": 10**9,
+}
 
 
 def migrate(database_url: str) -> None:
@@ -33,6 +47,13 @@ def migrate(database_url: str) -> None:
     config.attributes["configure_logger"] = False
     with ThreadPoolExecutor(1) as pool:
         pool.submit(command.upgrade, config, "head").result()
+
+
+def forged_cookie(user_id: int, secret: str) -> str:
+    """A well-formed identity cookie for any user id, sealed with the given key."""
+    backend = ClientSideSessionBackend(config=cookie_config(Settings(secret_key=secret)))
+    [sealed] = backend.dump_data({"uid": user_id})
+    return f"{COOKIE}={sealed.decode()}"
 
 
 def parse_fragment(html: str) -> list[Element]:
@@ -65,8 +86,7 @@ class Server:
         config = uvicorn.Config(
             create_app(settings),
             log_level="warning",
-            ws_max_size=settings.max_frame_bytes,
-            ws_per_message_deflate=False,
+            **socket_options(settings),
             lifespan="on",
         )
         self.server = uvicorn.Server(config)

@@ -22,12 +22,14 @@ from litestar.template import TemplateConfig
 from webapp.chat import presence
 from webapp.db.engine import create_engine, session_factory
 from webapp.realtime.fanout import Fanout
+from webapp.realtime.limits import Limiter
 from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.realtime.subscriber import SocketSubscriber
 from webapp.rendering import create_environment
 from webapp.settings import Settings
+from webapp.web.headers import security_headers
 from webapp.web.identity import cookie_config
-from webapp.web.pages import healthz, info, lobby, not_found, room_page
+from webapp.web.pages import board_svg, healthz, history, info, lobby, not_found, room_page
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             lobby,
             room_page,
+            history,
+            board_svg,
             info,
             healthz,
             lobby_socket,
@@ -78,10 +82,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[lifespan],
-        middleware=[cookie_config(settings).middleware],
+        middleware=[security_headers, cookie_config(settings).middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         exception_handlers={NotFoundException: not_found},
-        state=State({"settings": settings, "templates": env, "channels": channels}),
+        state=State({"settings": settings, "templates": env, "channels": channels, "limiter": Limiter(settings)}),
         logging_config=LoggingConfig(
             log_exceptions="always",
             disable_stack_trace={404},

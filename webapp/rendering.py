@@ -6,7 +6,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.chat import drawing
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
+from webapp.linkify import linkify
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -21,4 +23,15 @@ def create_environment() -> Environment:
         enable_async=False,
     )
     env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES)
+    env.filters["linkify"] = linkify
+    env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
+    env.filters["svg_path"] = svg_path
     return env
+
+
+def svg_path(points: list[float]) -> str:
+    """[x1, y1, x2, y2, ...] → an SVG path; a lone point becomes a dot."""
+    pairs = [f"{points[i]:g} {points[i + 1]:g}" for i in range(0, len(points) - 1, 2)]
+    if len(pairs) == 1:
+        return f"M{pairs[0]}l0 0"
+    return "M" + "L".join(pairs)

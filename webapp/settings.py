@@ -25,6 +25,20 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _rate(env: dict[str, str], name: str, default: Rate) -> Rate:
+    value = env.get(name, "")
+    if not value:
+        return default
+    try:
+        count, seconds = value.split("/")
+        rate = Rate(int(count), float(seconds))
+    except ValueError:
+        raise SettingsError(f"{name} must be COUNT/SECONDS, like 10/10, not {value!r}") from None
+    if rate.count < 1 or rate.seconds <= 0:
+        raise SettingsError(f"{name} must allow at least 1 per a positive number of seconds")
+    return rate
+
+
 def _secret_key(env: dict[str, str], production: bool) -> str:
     key = env.get("SECRET_KEY", "")
     if key:
@@ -38,6 +52,14 @@ def _secret_key(env: dict[str, str], production: bool) -> str:
     DEV_SECRET_FILE.write_text(key + "\n")
     log.warning("SECRET_KEY is not set; generated one in %s (development only)", DEV_SECRET_FILE)
     return key
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` at once, refilled evenly over `seconds` (a token bucket)."""
+
+    count: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,15 @@ class Settings:
     # Bounds on what one client can make the server hold.
     socket_queue_size: int = 1000
     max_frame_bytes: int = 65536
+    # Rate limits (see webapp/realtime/limits.py): every frame per socket,
+    # and each kind of action per identity.
+    rate_frames: Rate = Rate(120, 2)
+    rate_messages: Rate = Rate(10, 10)
+    rate_rooms: Rate = Rate(5, 60)
+    rate_edits: Rate = Rate(20, 10)
+    rate_draws: Rate = Rate(60, 2)
+    rooms_per_hour: int = 30
+    sockets_per_identity: int = 20
 
     @property
     def production(self) -> bool:
@@ -82,4 +113,11 @@ class Settings:
             allowed_origins=origins,
             cookie_secure=env.get("COOKIE_SECURE", "true" if production else "false").lower() in {"1", "true", "yes"},
             socket_queue_size=_int(env, "SOCKET_QUEUE_SIZE", cls.socket_queue_size),
+            rate_frames=_rate(env, "RATE_FRAMES", cls.rate_frames),
+            rate_messages=_rate(env, "RATE_MESSAGES", cls.rate_messages),
+            rate_rooms=_rate(env, "RATE_ROOMS", cls.rate_rooms),
+            rate_edits=_rate(env, "RATE_EDITS", cls.rate_edits),
+            rate_draws=_rate(env, "RATE_DRAWS", cls.rate_draws),
+            rooms_per_hour=_int(env, "ROOMS_PER_HOUR", cls.rooms_per_hour),
+            sockets_per_identity=_int(env, "SOCKETS_PER_IDENTITY", cls.sockets_per_identity),
         )

@@ -1,4 +1,5 @@
-"""Real Chromium, driven by Playwright's sync API (no downloaded browser)."""
+"""Real Chromium, driven by Playwright's sync API (no pytest-playwright: it
+clashes with pytest-asyncio; no downloaded browser: Debian's Chromium)."""
 
 from __future__ import annotations
 
@@ -38,17 +39,20 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page_factory(browser: Browser, server) -> Iterator[Callable[..., Page]]:
-    """New pages, each in its own context: two contexts are two people."""
+    """New pages, each in its own context (its own cookies: its own user).
+    With a path, the page opens it and waits for its socket to be live."""
     contexts = []
 
-    def make(path: str = "/", width: int = 1280, height: int = 800) -> Page:
-        context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height})
+    def make(path: str | None = None, **context_options) -> Page:
+        context = browser.new_context(base_url=server.url, **context_options)
+        context.set_default_timeout(5000)
         contexts.append(context)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.goto(path)
-        page.wait_for_selector("#connection[data-state=open]")
+        if path is not None:
+            page.goto(path)
+            page.wait_for_selector("#connection[data-state=open]")
         return page
 
     yield make

@@ -58,9 +58,11 @@ def test_room_deleted_removes_the_entry(env) -> None:
     assert (entry.get("id"), entry.get("hx-swap-oob")) == ("room-7", "delete")
 
 
-def test_user_renamed_goes_to_that_user_only(env) -> None:
+def test_user_renamed_form_goes_to_that_user_only(env) -> None:
     fragments = rendered(env, UserRenamed(UserView(5, "Nimble Newt 3")))
-    assert list(fragments) == ["user:5"]
+    assert sorted(fragments) == ["lobby", "user:5"]
+    # Everyone may see the new name where it is shown (see test_chat_fragments), not the form.
+    assert [el.get("id") for el in fragments["lobby"]] == ["renamed-5"]
     [me] = fragments["user:5"]
     assert (me.get("id"), me.get("hx-swap-oob")) == ("me", "true")
     assert me.find(".//input[@name='name']").get("value") == "Nimble Newt 3"

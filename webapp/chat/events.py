@@ -22,6 +22,14 @@ class RoomView(msgspec.Struct):
     user_count: int = 0
 
 
+class MessageView(msgspec.Struct, frozen=True):
+    id: int
+    room_id: int
+    author: UserView
+    body: str
+    created_at: datetime
+
+
 class RoomCreated(msgspec.Struct, tag=True):
     room: RoomView
 
@@ -47,4 +55,49 @@ class PresenceChanged(msgspec.Struct, tag=True):
     user_count: int
 
 
-Event = RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged
+class StrokeView(msgspec.Struct, frozen=True):
+    """A stroke, or the part of it drawn since `start`: points[0:2] is then
+    point start-1, so the part joins the line already shown."""
+
+    id: str
+    author_id: int
+    tool: str
+    color: str
+    width: int
+    points: list[float]
+    start: int = 0
+    total: int = 0
+    done: bool = True
+
+
+class StrokeDrawn(msgspec.Struct, tag=True):
+    """A stroke began or grew; streamed while it is drawn."""
+
+    room_id: int
+    stroke: StrokeView
+
+
+class StrokeUndone(msgspec.Struct, tag=True):
+    room_id: int
+    stroke_id: str
+
+
+class DrawingReset(msgspec.Struct, tag=True):
+    room_id: int
+
+
+class MessageCreated(msgspec.Struct, tag=True):
+    """A message was stored; `message_count` is its room's count after it.
+
+    `repeat` marks a retried send (same client_id): nothing new was stored, and
+    nothing is shown again."""
+
+    message: MessageView
+    message_count: int
+    repeat: bool = False
+
+
+Event = (
+    RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
+    | MessageCreated
+)

@@ -29,9 +29,14 @@ def generate_room_name() -> str:
     return f"{secrets.choice(ADJECTIVES)} {secrets.choice(PLACES)}"
 
 
+# Control characters (NUL among them: PostgreSQL refuses it in text) and the
+# bidirectional overrides that make a name display as something else.
+INVISIBLE = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+
+
 def clean_name(value: str) -> str:
-    """A name as the user meant it: trimmed, inner whitespace folded, bounded."""
-    name = " ".join(value.split())
+    """A name as the user meant it: trimmed, inner whitespace folded, no control characters, bounded."""
+    name = " ".join(value.translate(INVISIBLE).split())
     if not name:
         raise ChatError("not_sufficient_data", "A name cannot be empty.")
     if len(name) > NAME_MAX:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +29,8 @@ def _color(value: str) -> str:
 
 
 async def _get(session: AsyncSession, room_id: int) -> Room:
-    room = await session.get(Room, room_id)
+    # Ids are 64-bit in every database; a larger number is no room, not a driver error.
+    room = await session.get(Room, room_id) if 0 < room_id < 2**63 else None
     if room is None:
         raise ChatError("no_such_room")
     return room
@@ -67,6 +70,12 @@ async def create_room(
     session.add(room)
     await session.flush()
     return RoomCreated(_view(room))
+
+
+async def count_created_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    """Rooms this user created since then (the index on created_by, created_at answers it)."""
+    query = select(func.count()).select_from(Room).where(Room.created_by == user_id, Room.created_at >= since)
+    return await session.scalar(query) or 0
 
 
 async def rename_room(session: AsyncSession, room_id: int, name: str) -> RoomChanged:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_MAX = 64
@@ -48,6 +48,8 @@ class User(Base):
 
 class Room(Base):
     __tablename__ = "rooms"
+    # Rooms created per identity per hour are capped (webapp/realtime/limits.py).
+    __table_args__ = (Index("ix_rooms_created_by_created_at", "created_by", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -95,3 +97,24 @@ class Presence(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Stroke(Base):
+    """One stroke on a room's board: a single row, its points extended in place while it is drawn."""
+
+    __tablename__ = "strokes"
+    __table_args__ = (Index("ix_strokes_room_id_id", "room_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The drawer's uuid for it: the wire's stroke id.
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    tool: Mapped[str] = mapped_column(String(8))
+    color: Mapped[str] = mapped_column(String(9))
+    width: Mapped[int] = mapped_column(Integer)
+    # JSON list [x1, y1, x2, y2, ...] in board units.
+    points: Mapped[str] = mapped_column(Text)
+    point_count: Mapped[int] = mapped_column(Integer)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import rooms, users
+from webapp.chat import drawing, messages, rooms, users
+from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
-from webapp.realtime.commands import AnyCommand, CreateRoom, DeleteRoom, RecolorRoom, RenameRoom, RenameUser
+from webapp.realtime.commands import (
+    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, SendMessage, UndoStroke,
+)
 
 
 @dataclass(frozen=True)
@@ -29,4 +32,26 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand) ->
             return await rooms.delete_room(session, room_id)
         case RenameUser(name=name):
             return await users.rename_user(session, caller.user_id, name)
+        case SendMessage(body=body, client_id=client_id):
+            if caller.room_id is None:
+                raise ChatError("no_such_room", "Messages are sent from a room's page.")
+            return await messages.send_message(
+                session, room_id=caller.room_id, author_id=caller.user_id, body=body, client_id=client_id
+            )
+        case Draw():
+            return await drawing.draw(
+                session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),
+                points=command.points, color=command.color, tool=command.tool, width=command.width, done=command.done,
+            )
+        case UndoStroke():
+            return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)
+        case ResetDrawing():
+            return await drawing.reset(session, room_id=_room(caller))
     raise AssertionError(f"unhandled command {command!r}")
+
+
+def _room(caller: Caller) -> int:
+    """The board is the socket's room's; the lobby socket has none."""
+    if caller.room_id is None:
+        raise ChatError("no_such_room", "Drawing happens in a room.")
+    return caller.room_id

@@ -3,15 +3,18 @@ sends a form: its fields plus HEADERS, with `action` naming the command."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import msgspec
 
+from webapp.chat.drawing import MAX_POINTS
 from webapp.chat.errors import ChatError
 
 # Bounds on fields whose domain rule does not already bound them.
 Short = Annotated[str, msgspec.Meta(max_length=1024)]
 ClientId = Annotated[str, msgspec.Meta(max_length=64)]
+DETAIL_MAX = 200
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -41,7 +44,32 @@ class RenameUser(Command, tag="rename_user"):
     name: Short
 
 
-AnyCommand = CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser
+class Draw(Command, tag="draw"):
+    stroke: uuid.UUID
+    points: Annotated[list[float], msgspec.Meta(max_length=2 * MAX_POINTS)]
+    width: int
+    color: Short = "#000000"
+    tool: Short = "pen"
+    done: bool = False
+
+
+class UndoStroke(Command, tag="undo_stroke"):
+    pass
+
+
+class ResetDrawing(Command, tag="reset_drawing"):
+    pass
+
+
+class SendMessage(Command, tag="send_message"):
+    # The body's length is the domain's rule (messages.clean_body); the frame bounds it too.
+    body: str
+    client_id: ClientId = ""
+
+
+AnyCommand = (
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
+)
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)
 
@@ -51,7 +79,8 @@ def parse(frame: str | bytes) -> AnyCommand:
     try:
         return _decoder.decode(frame)
     except msgspec.ValidationError as error:
-        message = str(error)
+        # Bounded: the message may quote the client's own (long) value back.
+        message = str(error)[:DETAIL_MAX]
         if message.startswith("Object missing required field"):
             raise ChatError("not_sufficient_data", message) from None
         if "of length <=" in message:
@@ -59,3 +88,5 @@ def parse(frame: str | bytes) -> AnyCommand:
         raise ChatError("bad_data", message) from None
     except msgspec.DecodeError:
         raise ChatError("bad_data", "A frame must be one JSON object.") from None
+    except RecursionError:
+        raise ChatError("bad_data", "A frame must not nest that deeply.") from None

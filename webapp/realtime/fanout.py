@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from litestar.channels import ChannelsPlugin
 
-from webapp.chat.events import Event, PresenceChanged, RoomDeleted
+from webapp.chat.events import Event, MessageCreated, PresenceChanged, RoomDeleted
 from webapp.realtime.fragments import LOBBY, render_event
 
 
@@ -35,6 +35,8 @@ class Fanout:
         match event:
             case PresenceChanged(room_id=room_id, user_count=users):
                 self._counts.setdefault(room_id, Counts()).users = users
+            case MessageCreated(message=message, message_count=messages, repeat=False):
+                self.count_messages(message.room_id, messages)
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
 

@@ -6,7 +6,20 @@ from collections.abc import Iterator
 
 from jinja2 import Environment
 
-from webapp.chat.events import Event, PresenceChanged, RoomChanged, RoomCreated, RoomDeleted, UserRenamed
+from webapp.chat.events import (
+    DrawingReset,
+    Event,
+    MessageCreated,
+    MessageView,
+    PresenceChanged,
+    RoomChanged,
+    RoomCreated,
+    RoomDeleted,
+    StrokeDrawn,
+    StrokeUndone,
+    UserRenamed,
+    UserView,
+)
 
 LOBBY = "lobby"
 
@@ -32,8 +45,34 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield LOBBY, render("room_deleted.html", room_id=room_id)
         case UserRenamed(user):
             yield user_channel(user.id), render("me.html", user=user, oob=True)
-        case PresenceChanged():
-            pass  # only counters so far, coalesced by the fan-out
+            # Names show wherever the user wrote or is, and every page hears the lobby;
+            # renames are rare enough for that one broadcast.
+            yield LOBBY, render("user_renamed.html", user=user)
+        case PresenceChanged(room_id=room_id, user=user, present=present):
+            # The lobby's user counts are coalesced by the fan-out.
+            yield room_channel(room_id), render("user_joined.html" if present else "user_left.html", user=user)
+        case MessageCreated(message=message, repeat=False):
+            # Fanned out to the room's members only: what is said reaches the people in it.
+            yield room_channel(message.room_id), render("messages_appended.html", messages=[message])
+        case MessageCreated(repeat=True):
+            pass  # a retried send: it was shown when it was stored
+        case StrokeDrawn(room_id, stroke):
+            # Only the part drawn since the last batch, never the whole board.
+            yield room_channel(room_id), render("stroke_drawn.html", stroke=stroke)
+        case StrokeUndone(room_id, stroke_id):
+            yield room_channel(room_id), render("stroke_undone.html", stroke_id=stroke_id)
+        case DrawingReset(room_id):
+            yield room_channel(room_id), render("drawing.html", strokes=[], oob=True)
+
+
+def render_users(env: Environment, users: list[UserView]) -> str:
+    """The whole users list, sent to a socket as it opens: no entrance is missed
+    between the page's render and the socket's subscription."""
+    return env.get_template("fragments/users.html").render(users=users, oob=True)
+
+
+def render_missed(env: Environment, messages: list[MessageView]) -> str:
+    return env.get_template("fragments/messages_appended.html").render(messages=messages)
 
 
 def render_error(env: Environment, code: str, detail: str) -> str:

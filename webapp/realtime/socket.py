@@ -9,14 +9,16 @@ from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
 from litestar.datastructures import State
+from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
-from webapp.chat import presence, users
+from webapp.chat import messages, presence, users
 from webapp.chat.errors import ChatError
+from webapp.chat.events import UserView
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, room_channel, user_channel
+from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_users, room_channel, user_channel
 from webapp.realtime.subscriber import SocketSubscriber
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,11 @@ NOT_FOUND = 4404
 
 
 def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Refuse cross-site sockets: a browser always sends Origin, so a foreign one is an attack."""
+    """Only pages of this site (or the allowlist) may open sockets. Browsers always
+    send Origin; a client that sends none is not a page of ours."""
     origin = socket.headers.get("origin")
     if origin is None:
-        return True
+        return False
     if origin.rstrip("/") in allowed:
         return True
     return urlsplit(origin).netloc == socket.headers.get("host")
@@ -62,15 +65,25 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
     if user is None:
         await socket.close(code=FORBIDDEN, reason="no identity")
         return
+    if not state.limiter.open_socket(user.id):
+        await socket.close(code=FORBIDDEN, reason="too many sockets")
+        return
+    try:
+        await _serve_accepted(socket, state, user, room_id)
+    finally:
+        state.limiter.close_socket(user.id)
 
+
+async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_id: int | None) -> None:
     await socket.accept()
     caller = Caller(user.id, room_id)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
     async with state.channels.start_subscription(channels) as subscriber:
-        async with subscriber.run_in_background(socket.send_text, join=False):
+        async with subscriber.run_in_background(_sender(socket), join=False):
             socket_id = uuid.uuid4().hex
             if room_id is not None:
                 await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
+                await _catch_up(socket, state, subscriber, room_id)
             try:
                 await _until_closed(socket, state, caller, subscriber)
             finally:
@@ -78,11 +91,35 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
                     await _publish_in_transaction(state, presence.leave, socket_id)
 
 
+def _sender(socket: WebSocket):
+    async def send(data: bytes) -> None:
+        # Fragments still queued when the browser goes away have nobody to reach.
+        try:
+            await socket.send_text(data)
+        except WebSocketDisconnect:
+            pass
+
+    return send
+
+
 async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
     async with state.sessions.begin() as session:
         event = await service(session, *args, **kwargs)
     if event is not None:
         state.fanout.publish(event)
+
+
+async def _catch_up(socket: WebSocket, state: State, subscriber: SocketSubscriber, room_id: int) -> None:
+    """A (re)connected room socket gets what it may have missed while it was not
+    subscribed: the whole users list, and the messages stored after `?after=`
+    (the last one its page shows). The page drops any it already has."""
+    after = socket.query_params.get("after", "")
+    async with state.sessions() as session:
+        people = await presence.users_in_room(session, room_id)
+        missed = await messages.newest_after(session, room_id, int(after)) if after.isdigit() else []
+    subscriber.put_nowait(render_users(state.templates, people).encode())
+    if missed:
+        subscriber.put_nowait(render_missed(state.templates, missed).encode())
 
 
 async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
@@ -99,14 +136,19 @@ async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscri
 
 
 async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
+    frames = state.limiter.socket_bucket()
     while True:
         message = await socket.receive()
         if message["type"] == "websocket.disconnect":
             return
         frame = message.get("text") or message.get("bytes") or b""
         try:
+            if not frames.take():
+                raise ChatError("rate_limited")
             command = parse(frame)
+            state.limiter.admit(caller.user_id, command)
             async with state.sessions.begin() as session:
+                await state.limiter.within_caps(session, caller.user_id, command)
                 event = await execute(session, caller, command)
             # Published only now, after the commit: what anyone sees is stored.
             state.fanout.publish(event)

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy import text
 
-from webapp.chat import rooms
+from webapp.chat import drawing, messages, presence, rooms
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.web.identity import current_user
@@ -43,10 +43,54 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             room = await rooms.get_room(session, room_id)
         except ChatError:
             raise NotFoundException() from None
+        newest = await messages.page_before(session, room_id)
+        people = await presence.users_in_room(session, room_id)
+        strokes = await drawing.board(session, room_id)
     context = await _room_list(state, "")
     return Template(
         "pages/room.html",
-        context={**context, "room": room, "me": me, "socket_url": f"/rooms/{room_id}/ws"},
+        context={
+            **context,
+            "room": room,
+            "me": me,
+            "socket_url": f"/rooms/{room_id}/ws",
+            "messages": newest.messages,
+            "more": newest.more,
+            "users": people,
+            "strokes": strokes,
+        },
+    )
+
+
+@get("/rooms/{room_id:int}/messages")
+async def history(state: State, room_id: FromPath[int], before: FromQuery[int | None] = None) -> Template:
+    """A page of older messages, oldest first, for scrolling back."""
+    async with state.sessions() as session:
+        try:
+            await rooms.get_room(session, room_id)
+        except ChatError:
+            raise NotFoundException() from None
+        page = await messages.page_before(session, room_id, before)
+    return Template(
+        "fragments/history.html",
+        context={"messages": page.messages, "more": page.more, "room_id": room_id},
+    )
+
+
+@get("/rooms/{room_id:int}/board.svg", cache=False)
+async def board_svg(state: State, room_id: FromPath[int]) -> Response:
+    """The board as a standalone SVG file, to download."""
+    async with state.sessions() as session:
+        try:
+            await rooms.get_room(session, room_id)
+        except ChatError:
+            raise NotFoundException() from None
+        strokes = await drawing.board(session, room_id)
+    svg = state.templates.get_template("fragments/drawing.html").render(strokes=strokes, oob=False)
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="board-{room_id}.svg"'},
     )
 
 

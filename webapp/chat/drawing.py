@@ -1,0 +1,127 @@
+"""The rooms' drawing boards: strokes streamed while drawn, undo, reset.
+
+A stroke is one row from its first point on: each batch extends its points in
+place, so streaming costs one row per stroke, not one per batch."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from webapp.chat.errors import ChatError
+from webapp.chat.events import DrawingReset, StrokeDrawn, StrokeUndone, StrokeView
+from webapp.chat.palette import PEN_COLORS
+from webapp.db.models import Room, Stroke
+
+# The board's size in board units; every client scales it to its screen.
+WIDTH = 1600
+HEIGHT = 1000
+BACKGROUND = "#ffffff"
+TOOLS = ("pen", "eraser")
+WIDTHS = (2, 6, 12, 24, 48)
+MAX_POINTS = 1000  # per stroke; the board script starts a new stroke where one fills up
+MAX_STROKES = 1000  # per board
+
+
+def _view(stroke: Stroke, points: list[float], start: int = 0) -> StrokeView:
+    return StrokeView(
+        stroke.client_id, stroke.author_id, stroke.tool, stroke.color, stroke.width,
+        points, start, stroke.point_count, stroke.done,
+    )
+
+
+def _checked_points(points: list[float]) -> list[float]:
+    if len(points) % 2:
+        raise ChatError("bad_data", "Points come in x, y pairs.")
+    for i, value in enumerate(points):
+        # Written so that NaN fails too.
+        if not (math.isfinite(value) and 0 <= value <= (WIDTH if i % 2 == 0 else HEIGHT)):
+            raise ChatError("bad_data", f"Points must lie on the board, 0–{WIDTH} by 0–{HEIGHT}.")
+    return [round(value, 1) for value in points]
+
+
+def _checked_pen(color: str, tool: str, width: int) -> str:
+    if tool not in TOOLS:
+        raise ChatError("bad_data", "The tool is a pen or an eraser.")
+    if width not in WIDTHS:
+        raise ChatError("bad_data", f"Widths are {', '.join(map(str, WIDTHS))}.")
+    color = color.strip().lower()
+    if color not in PEN_COLORS:
+        raise ChatError("not_valid_color", "Pens come in the palette's colours.")
+    return color
+
+
+async def draw(
+    session: AsyncSession,
+    *,
+    room_id: int,
+    author_id: int,
+    stroke_id: str,
+    points: list[float],
+    color: str,
+    tool: str,
+    width: int,
+    done: bool,
+) -> StrokeDrawn:
+    """Start the stroke, or extend it; `done` ends it. Returns what is new of it."""
+    color = _checked_pen(color, tool, width)
+    points = _checked_points(points)
+    if len(points) // 2 > MAX_POINTS:
+        raise ChatError("data_too_long", f"A stroke has at most {MAX_POINTS} points.")
+    if await session.get(Room, room_id) is None:
+        raise ChatError("no_such_room")
+    stroke = await session.scalar(select(Stroke).where(Stroke.client_id == stroke_id))
+    if stroke is None:
+        if not points:
+            raise ChatError("not_sufficient_data", "A stroke starts with a point.")
+        count = await session.scalar(select(func.count()).select_from(Stroke).where(Stroke.room_id == room_id))
+        if count >= MAX_STROKES:
+            raise ChatError("data_too_long", f"A board holds at most {MAX_STROKES} strokes; reset it to go on.")
+        stroke = Stroke(
+            client_id=stroke_id, room_id=room_id, author_id=author_id, tool=tool, color=color, width=width,
+            points=json.dumps(points), point_count=len(points) // 2, done=done,
+        )
+        session.add(stroke)
+        await session.flush()
+        return StrokeDrawn(room_id, _view(stroke, points))
+
+    if stroke.room_id != room_id or stroke.author_id != author_id or stroke.done:
+        raise ChatError("bad_data", "That stroke is not yours to extend.")
+    start = stroke.point_count
+    if start + len(points) // 2 > MAX_POINTS:
+        raise ChatError("data_too_long", f"A stroke has at most {MAX_POINTS} points.")
+    every = json.loads(stroke.points) + points
+    stroke.points = json.dumps(every)
+    stroke.point_count = len(every) // 2
+    stroke.done = done
+    if done:
+        # The whole stroke once more: it mends whatever part a viewer missed.
+        return StrokeDrawn(room_id, _view(stroke, every))
+    return StrokeDrawn(room_id, _view(stroke, every[(start - 1) * 2 :], start))
+
+
+async def undo(session: AsyncSession, *, room_id: int, author_id: int) -> StrokeUndone:
+    """Delete the caller's own latest stroke on this board; nobody else's."""
+    stroke = await session.scalar(
+        select(Stroke).where(Stroke.room_id == room_id, Stroke.author_id == author_id).order_by(Stroke.id.desc()).limit(1)
+    )
+    if stroke is None:
+        raise ChatError("not_sufficient_data", "You have no stroke on this board to undo.")
+    await session.delete(stroke)
+    return StrokeUndone(room_id, stroke.client_id)
+
+
+async def reset(session: AsyncSession, *, room_id: int) -> DrawingReset:
+    if await session.get(Room, room_id) is None:
+        raise ChatError("no_such_room")
+    await session.execute(delete(Stroke).where(Stroke.room_id == room_id))
+    return DrawingReset(room_id)
+
+
+async def board(session: AsyncSession, room_id: int) -> list[StrokeView]:
+    """Every stroke on the board, oldest (lowest) first."""
+    strokes = await session.scalars(select(Stroke).where(Stroke.room_id == room_id).order_by(Stroke.id))
+    return [_view(stroke, json.loads(stroke.points)) for stroke in strokes]

@@ -1,0 +1,135 @@
+"""Rate limits and caps, so that one client cannot crowd out the others.
+
+Two layers of token buckets: every frame a socket sends spends from that
+socket's bucket (garbage too: parsing and answering it is work), and each
+limited action spends from its identity's bucket of that kind, shared by all
+the identity's sockets. Over a limit the client gets `rate_limited`; nobody
+else's buckets are touched.
+
+The buckets and the open-socket counts live in this process's memory: with
+several processes, a client spread over all of them gets up to that many
+times the rate. The cap that must hold across processes, rooms created per
+hour, is counted in the database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from webapp.chat import rooms
+from webapp.chat.errors import ChatError
+from webapp.db.models import utcnow
+from webapp.settings import Rate, Settings
+
+# Which identity budget each action spends. A new action is limited by adding its line.
+KINDS: dict[str, str] = {
+    "send_message": "messages",
+    "create_room": "rooms",
+    "rename_room": "edits",
+    "recolor_room": "edits",
+    "delete_room": "edits",
+    "rename_user": "edits",
+    "reset_drawing": "edits",
+    "draw": "draws",
+    "undo_stroke": "draws",
+}
+
+# Identity buckets that have refilled are forgotten once there are this many.
+PRUNE_AT = 10_000
+
+
+class Bucket:
+    """A token bucket: `rate.count` at once, refilled evenly over `rate.seconds`."""
+
+    __slots__ = ("rate", "tokens", "updated", "clock")
+
+    def __init__(self, rate: Rate, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.tokens = float(rate.count)
+        self.clock = clock
+        self.updated = clock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.tokens = min(self.rate.count, self.tokens + (now - self.updated) * self.rate.count / self.rate.seconds)
+        self.updated = now
+
+    def take(self) -> bool:
+        self._refill()
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    @property
+    def full(self) -> bool:
+        self._refill()
+        return self.tokens >= self.rate.count
+
+
+def action_of(command: msgspec.Struct) -> str:
+    return type(command).__struct_config__.tag
+
+
+class Limiter:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.rates = {
+            "messages": settings.rate_messages,
+            "rooms": settings.rate_rooms,
+            "edits": settings.rate_edits,
+            "draws": settings.rate_draws,
+        }
+        self._buckets: dict[tuple[int, str], Bucket] = {}
+        self._prune_at = PRUNE_AT
+        self._open: Counter[int] = Counter()
+
+    def socket_bucket(self) -> Bucket:
+        """The bucket every frame of one socket spends from; it goes with the socket."""
+        return Bucket(self.settings.rate_frames, self.clock)
+
+    def admit(self, user_id: int, command: msgspec.Struct) -> None:
+        """Spend one of the identity's tokens for this kind of action, or refuse it."""
+        kind = KINDS.get(action_of(command))
+        if kind is None:
+            return
+        bucket = self._buckets.get((user_id, kind))
+        if bucket is None:
+            self._prune()
+            bucket = self._buckets[(user_id, kind)] = Bucket(self.rates[kind], self.clock)
+        if not bucket.take():
+            raise ChatError("rate_limited")
+
+    async def within_caps(self, session: AsyncSession, user_id: int, command: msgspec.Struct) -> None:
+        """Caps counted in the database, inside the command's own transaction."""
+        if action_of(command) == "create_room":
+            created = await rooms.count_created_since(session, user_id, utcnow() - timedelta(hours=1))
+            if created >= self.settings.rooms_per_hour:
+                raise ChatError("rate_limited", f"At most {self.settings.rooms_per_hour} new rooms an hour; try again later.")
+
+    def open_socket(self, user_id: int) -> bool:
+        """Count one more open socket for this identity, unless it is at its cap."""
+        if self._open[user_id] >= self.settings.sockets_per_identity:
+            return False
+        self._open[user_id] += 1
+        return True
+
+    def close_socket(self, user_id: int) -> None:
+        self._open[user_id] -= 1
+        if self._open[user_id] <= 0:
+            del self._open[user_id]
+
+    def _prune(self) -> None:
+        # A full bucket is the same as none: dropping it keeps memory bounded by
+        # the identities that were active within the last refill period.
+        if len(self._buckets) < self._prune_at:
+            return
+        self._buckets = {key: bucket for key, bucket in self._buckets.items() if not bucket.full}
+        self._prune_at = max(PRUNE_AT, 2 * len(self._buckets))
