@@ -8,7 +8,7 @@ import re
 import socket
 import time
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import DefaultCookiePolicy
 
 import httpx
 import websockets
@@ -64,12 +64,9 @@ _no_cookies = DefaultCookiePolicy(allowed_domains=[])
 
 def page_client(base_url: str) -> httpx.AsyncClient:
     """One HTTP client for many identities: it keeps no cookies of its own."""
-    return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=30,
-        cookies=httpx.Cookies(CookieJar(policy=_no_cookies)),
-        limits=httpx.Limits(max_connections=50),
-    )
+    http = httpx.AsyncClient(base_url=base_url, timeout=30, limits=httpx.Limits(max_connections=50))
+    http.cookies.jar.set_policy(_no_cookies)
+    return http
 
 
 async def fetch_cookie(http: httpx.AsyncClient, page: str) -> str:

@@ -26,7 +26,7 @@ class Scale:
 
 
 FULL = Scale()
-QUICK = Scale(big_room=100, big_seconds=5, idle_sockets=500, history=20_000, ramp_clients=100, ramp_step_seconds=3)
+QUICK = Scale(big_room=100, big_seconds=5, idle_sockets=2000, history=20_000, ramp_clients=100, ramp_step_seconds=3)
 
 
 def p99(row: Row) -> float:
