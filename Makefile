@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install migrate screenshots
+.PHONY: run test install migrate screenshots bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	scripts/system-deps run
@@ -22,3 +22,6 @@ run: migrate
 test: install
 	scripts/system-deps test
 	$(BIN)/pytest
+
+bench: install  # the load benchmark (bench/README.md); ARGS="1 2 --quick" picks scenarios
+	$(BIN)/python -m bench $(ARGS)

@@ -61,6 +61,7 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
+        self.profiler: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> ServerProcess:
         env = {
@@ -83,6 +84,7 @@ class ServerProcess:
                 raise RuntimeError(f"server exited with {self.process.returncode}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    self._profile()
                     return self
             except httpx.HTTPError:
                 pass
@@ -104,7 +106,21 @@ class ServerProcess:
     def peak_rss_kib(self) -> int:
         return memory_kib(self.pid, "VmHWM")
 
+    def _profile(self) -> None:
+        """BENCH_PROFILE=1: sample the server with py-spy while it runs, into bench/out/."""
+        if not os.environ.get("BENCH_PROFILE"):
+            return
+        out = ROOT / "bench" / "out"
+        out.mkdir(exist_ok=True)
+        self.profile_path = out / f"profile-{time.strftime('%H%M%S')}-{self.port}.raw"
+        command = ["py-spy", "record", "-p", str(self.pid), "-r", "200", "-f", "raw", "-o", str(self.profile_path), "--nonblocking"]
+        self.profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def stop(self) -> None:
+        if self.profiler is not None:
+            self.profiler.send_signal(signal.SIGINT)
+            self.profiler.wait(timeout=30)
+            self.profiler = None
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)

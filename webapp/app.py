@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from webapp.chat import presence
-from webapp.db.engine import create_engine, session_factory
+from webapp.db.engine import create_engine, session_factory, write_lock
 from webapp.realtime.fanout import Fanout
 from webapp.realtime.limits import Limiter
 from webapp.realtime.socket import lobby_socket, room_socket
@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[security_headers, cookie_config(settings).middleware],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         exception_handlers={NotFoundException: not_found},
-        state=State({"settings": settings, "templates": env, "channels": channels, "limiter": Limiter(settings)}),
+        state=State({"settings": settings, "templates": env, "channels": channels, "limiter": Limiter(settings),
+                     "writes": write_lock(settings.database_url)}),
         logging_config=LoggingConfig(
             log_exceptions="always",
             disable_stack_trace={404},
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 async def _beat(state: State) -> None:
     """Keep this process's presence alive; let presence of dead processes go."""
-    async with state.sessions.begin() as session:
+    async with state.writes, state.sessions.begin() as session:
         events = await presence.heartbeat(session, state.server_id)
     for event in events:
         state.fanout.publish(event)
