@@ -106,6 +106,18 @@ class Bench:
     def peak_rss_mib(self) -> float:
         return sum(server.peak_rss_kib() for server in self.running) / 1024
 
+    def settle(self, limit: float = 180, busy: float = 0.1) -> float:
+        """Wait until the servers are idle (below `busy` of a core), at most `limit`
+        seconds: a thousand clients entering a room leave the server a backlog of
+        presence fragments, and a phase measures messages, not that backlog."""
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            before = self.cpu()
+            time.sleep(0.5)
+            if (self.cpu() - before) / 0.5 < busy:
+                break
+        return time.monotonic() - started
+
     def rss_kib(self) -> int:
         return sum(server.rss_kib() for server in self.running)
 

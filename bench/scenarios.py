@@ -35,7 +35,10 @@ def p99(row: Row) -> float:
 
 def _room_load(name: str, bench: Bench, clients: int, senders: int, rate: float, count: int, stalled: int = 0, note: str = "") -> Row:
     room = asyncio.run(create_room(bench.urls[0]))
+    cpu = bench.cpu()
     crowds = Crowds(bench.urls, room, clients, senders, stalled)
+    settled = bench.settle()
+    note = f"entering took {bench.cpu() - cpu:.0f} server CPU s, settled {settled:.0f} s after; " + note
     try:
         cpu = bench.cpu()
         result = crowds.phase(1, "messages", rate, count)
@@ -73,6 +76,7 @@ def ramp(scale: Scale, servers: int = 1, database_url: str | None = None, env: d
         room = asyncio.run(create_room(bench.urls[0]))
         senders = 10
         crowds = Crowds(bench.urls, room, scale.ramp_clients, senders)
+        bench.settle()
         try:
             for step, rate in enumerate([1, 2, 4, 6, 8, 10, 12, 15, 20, 25, 30], start=1):
                 cpu = bench.cpu()
@@ -132,6 +136,7 @@ def drawing(scale: Scale) -> Row:
     with Bench().started() as bench:
         room = asyncio.run(create_room(bench.urls[0]))
         crowds = Crowds(bench.urls, room, 20, 5, processes=1)
+        bench.settle()
         try:
             cpu = bench.cpu()
             result = crowds.phase(1, "draw", 20, int(20 * min(10, scale.big_seconds)), drain=2)
