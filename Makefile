@@ -21,7 +21,13 @@ run: migrate
 
 test: install
 	scripts/system-deps test
+	scripts/test-services
 	$(BIN)/pytest
+
+# The README's screenshots, taken by the browser test of the layouts.
+screenshots: install
+	scripts/system-deps test
+	SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_look.py -k fit_the_screen
 
 bench: install  # the load benchmark (bench/README.md); ARGS="1 2 --quick" picks scenarios
 	$(BIN)/python -m bench $(ARGS)

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+import asyncpg
 import html5lib
 import httpx
 import uvicorn
@@ -19,6 +28,7 @@ import websockets
 from alembic import command
 from alembic.config import Config
 from litestar.middleware.session.client_side import ClientSideSessionBackend
+from sqlalchemy.engine import make_url
 
 from webapp.__main__ import socket_options
 from webapp.app import create_app
@@ -26,6 +36,11 @@ from webapp.settings import Rate, Settings
 from webapp.web.identity import COOKIE, cookie_config
 
 ROOT = Path(__file__).resolve().parent.parent
+# scripts/test-services starts both (`make test` runs it).
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://chatboard_test:chatboard_test@127.0.0.1:5432/chatboard_test"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('TEST_REDIS_PORT', '6389')}/0")
 
 
 # Rate limits out of the way, for tests about something else (limits have their own, with small ones).
@@ -47,6 +62,52 @@ def migrate(database_url: str) -> None:
     config.attributes["configure_logger"] = False
     with ThreadPoolExecutor(1) as pool:
         pool.submit(command.upgrade, config, "head").result()
+
+
+def run_coroutine(coroutine):
+    """Run a coroutine to its end from sync code, whether or not a loop is running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+def postgres_available() -> bool:
+    async def ping() -> None:
+        connection = await asyncpg.connect(_dsn(POSTGRES_URL), timeout=5)
+        await connection.close()
+
+    try:
+        run_coroutine(ping())
+        return True
+    except (OSError, asyncpg.PostgresError):
+        return False
+
+
+@contextmanager
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database of its own on the test PostgreSQL, empty or a copy of `template`'s; dropped afterwards."""
+    name = f"chatboard_test_{uuid.uuid4().hex[:12]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(_dsn(POSTGRES_URL))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    run_coroutine(admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{make_url(template).database}"' if template else "")))
+    try:
+        yield make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        run_coroutine(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def forged_cookie(user_id: int, secret: str) -> str:
@@ -178,3 +239,61 @@ class Client:
         if self.ws is not None:
             await self.ws.close()
         await self.http.aclose()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ServerProcess:
+    """`python -m webapp` in a process of its own, as deployed; on a free loopback port."""
+
+    def __init__(self, **env: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "SECRET_KEY": "test-secret",
+            "LOG_LEVEL": "warning",
+            **{
+                name.upper(): f"{value.count}/{value.seconds}" if isinstance(value, Rate) else str(value)
+                for name, value in NO_LIMITS.items()
+            },
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "webapp"], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server process exited: {self.output()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server process did not answer /healthz")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -21,7 +21,8 @@ from litestar.template import TemplateConfig
 
 from webapp.chat import presence
 from webapp.db.engine import create_engine, session_factory, write_lock
-from webapp.realtime.fanout import Fanout
+from webapp.realtime.backends import create_backend
+from webapp.realtime.fanout import EVENTS, Fanout
 from webapp.realtime.limits import Limiter
 from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.realtime.subscriber import SocketSubscriber
@@ -54,19 +55,34 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state = app.state
         state.sessions = session_factory(engine)
         state.server_id = str(uuid.uuid4())
+        bus = create_backend(settings)
+        await bus.on_startup()
+        await bus.subscribe([EVENTS])
         async with channels:
-            state.fanout = Fanout(channels, env)
+            state.fanout = Fanout(channels, env, bus, state.sessions)
+            tasks = [
+                asyncio.create_task(state.fanout.run_publisher()),
+                asyncio.create_task(state.fanout.run_relay()),
+                asyncio.create_task(state.fanout.run_counters()),
+            ]
             await _beat(state)
-            tasks = [asyncio.create_task(_heartbeat(state)), asyncio.create_task(state.fanout.run_counters())]
+            tasks.append(asyncio.create_task(_heartbeat(state)))
             try:
                 yield
             finally:
-                for task in tasks:
-                    task.cancel()
-                    with suppress(asyncio.CancelledError):
-                        await task
-                async with state.sessions.begin() as session:
-                    await presence.retire(session, state.server_id)
+                try:
+                    async with state.sessions.begin() as session:
+                        events = await presence.retire(session, state.server_id)
+                    for event in events:
+                        state.fanout.publish(event)
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(state.fanout.drain(), 5)
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                        with suppress(asyncio.CancelledError):
+                            await task
+                    await bus.on_shutdown()
         await engine.dispose()
 
     return Litestar(

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from webapp.chat import drawing
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
 from webapp.linkify import linkify
+from webapp.web.theme import theme_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -22,7 +23,7 @@ def create_environment() -> Environment:
         lstrip_blocks=True,
         enable_async=False,
     )
-    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES)
+    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_of=theme_of)
     env.filters["linkify"] = linkify
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.filters["svg_path"] = svg_path

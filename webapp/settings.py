@@ -99,14 +99,20 @@ class Settings:
         backend = env.get("CHANNELS_BACKEND", "memory")
         if backend not in {"memory", "postgres", "redis"}:
             raise SettingsError(f"CHANNELS_BACKEND must be memory, postgres or redis, not {backend!r}")
+        database_url = env.get("DATABASE_URL") or cls.database_url
+        workers = _int(env, "WEB_CONCURRENCY", cls.web_concurrency)
+        if backend == "memory" and workers > 1:
+            raise SettingsError("WEB_CONCURRENCY above 1 needs CHANNELS_BACKEND=postgres or redis: workers share no memory")
+        if backend == "postgres" and not database_url.startswith("postgres"):
+            raise SettingsError("CHANNELS_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
         origins = tuple(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
         return cls(
             env=env.get("ENV", "development"),
-            database_url=env.get("DATABASE_URL") or cls.database_url,
+            database_url=database_url,
             secret_key=_secret_key(env, production),
             host=env.get("HOST") or cls.host,
             port=_int(env, "PORT", cls.port),
-            web_concurrency=_int(env, "WEB_CONCURRENCY", cls.web_concurrency),
+            web_concurrency=workers,
             log_level=(env.get("LOG_LEVEL") or cls.log_level).lower(),
             channels_backend=backend,
             redis_url=env.get("REDIS_URL") or cls.redis_url,

@@ -35,7 +35,9 @@ async def send_message(
     session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None
 ) -> MessageCreated:
     body = clean_body(body)
-    if await session.get(Room, room_id) is None:
+    # Sends to one room take turns from here (PostgreSQL; SQLite writers always do),
+    # so ids are given in commit order: the order everyone receives them in.
+    if await session.scalar(select(Room.id).where(Room.id == room_id).with_for_update()) is None:
         raise ChatError("no_such_room")
     author = await session.get_one(User, author_id)
     now = utcnow()

@@ -13,7 +13,7 @@ from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat.events import PresenceChanged, UserView
-from webapp.db.models import Presence, Server, User, utcnow
+from webapp.db.models import Presence, Room, Server, User, utcnow
 
 STALE_AFTER = timedelta(seconds=30)
 
@@ -48,10 +48,17 @@ async def _change(session: AsyncSession, room_id: int, user_id: int, present: bo
     return PresenceChanged(room_id, UserView(user.id, user.name), present, count)
 
 
+async def _lock_room(session: AsyncSession, room_id: int) -> None:
+    # Entrances and exits of one room take turns (PostgreSQL; SQLite writers
+    # always do), so "first socket" and the count are right across processes.
+    await session.execute(select(Room.id).where(Room.id == room_id).with_for_update())
+
+
 async def join(
     session: AsyncSession, *, socket_id: str, server_id: str, room_id: int, user_id: int
 ) -> PresenceChanged | None:
     """Record a room socket; an event only when it is the user's first there."""
+    await _lock_room(session, room_id)
     first = await _sockets_of(session, room_id, user_id) == 0
     session.add(Presence(id=socket_id, server_id=server_id, room_id=room_id, user_id=user_id))
     await session.flush()
@@ -63,6 +70,7 @@ async def leave(session: AsyncSession, socket_id: str) -> PresenceChanged | None
     row = await session.get(Presence, socket_id)
     if row is None:
         return None
+    await _lock_room(session, row.room_id)
     await session.delete(row)
     await session.flush()
     if await _sockets_of(session, row.room_id, row.user_id):
@@ -83,14 +91,22 @@ async def heartbeat(session: AsyncSession, server_id: str) -> list[PresenceChang
     await session.execute(delete(Presence).where(Presence.server_id.in_(stale)))
     await session.execute(delete(Server).where(Server.heartbeat_at < now - STALE_AFTER))
     await session.flush()
+    return await _departures(session, orphans)
+
+
+async def retire(session: AsyncSession, server_id: str) -> list[PresenceChanged]:
+    """A process shutting down takes its sockets with it; the other processes are told who left."""
+    gone = (await session.execute(select(Presence.room_id, Presence.user_id).where(Presence.server_id == server_id))).all()
+    await session.execute(delete(Presence).where(Presence.server_id == server_id))
+    await session.execute(delete(Server).where(Server.id == server_id))
+    await session.flush()
+    return await _departures(session, gone)
+
+
+async def _departures(session: AsyncSession, removed: Iterable[tuple[int, int]]) -> list[PresenceChanged]:
+    """Events for the users whose last socket in a room was among the removed ones."""
     events = []
-    for room_id, user_id in set(orphans):
+    for room_id, user_id in sorted(set(removed)):
         if not await _sockets_of(session, room_id, user_id):
             events.append(await _change(session, room_id, user_id, False))
     return events
-
-
-async def retire(session: AsyncSession, server_id: str) -> None:
-    """A process shutting down takes its sockets with it."""
-    await session.execute(delete(Presence).where(Presence.server_id == server_id))
-    await session.execute(delete(Server).where(Server.id == server_id))

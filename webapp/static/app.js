@@ -2,17 +2,168 @@
 (function () {
   "use strict";
 
-  function setConnection(state, text) {
-    var badge = document.getElementById("connection");
-    if (!badge) return;
-    badge.dataset.state = state;
-    badge.textContent = text;
-    document.body.classList.toggle("offline", state !== "open" && state !== "connecting");
+  // --- Theme: the slider swaps it at once; the cookie lets the server render it next time.
+  var THEME_COOKIE = "chatboard_theme";
+  var themeInput = document.getElementById("theme");
+  if (themeInput) {
+    themeInput.addEventListener("input", function () {
+      document.documentElement.dataset.theme = themeInput.value;
+      themeInput.setAttribute("aria-valuetext", "Theme " + (Number(themeInput.value) + 1) + " of " + (Number(themeInput.max) + 1));
+      document.cookie = THEME_COOKIE + "=" + themeInput.value + "; path=/; max-age=31536000; SameSite=Lax";
+    });
   }
 
-  document.addEventListener("htmx:wsConnecting", function () { setConnection("connecting", "connecting…"); });
-  document.addEventListener("htmx:wsOpen", function () { setConnection("open", "live"); });
-  document.addEventListener("htmx:wsClose", function () { setConnection("closed", "offline, reconnecting…"); });
+  // --- Event log: every frame the socket sends and receives, and its state. The last 200.
+  var LOG_SIZE = 200;
+  var log = document.getElementById("event-log");
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+  function record(direction, what, error) {
+    if (!log) return;
+    var newest = log.firstElementChild;
+    if (newest && newest.dataset.direction === direction && newest.dataset.what === what && !error) {
+      // A run of the same frame (a line being drawn) is one entry with a count.
+      var count = Number(newest.dataset.count) + 1;
+      newest.dataset.count = count;
+      newest.querySelector(".count").textContent = " ×" + count;
+      newest.querySelector("time").textContent = clock.format(new Date());
+      return;
+    }
+    var entry = document.createElement("li");
+    entry.className = "log-entry" + (error ? " error" : "");
+    entry.dataset.direction = direction;
+    entry.dataset.what = what;
+    entry.dataset.count = 1;
+    var time = document.createElement("time");
+    time.textContent = clock.format(new Date());
+    var arrow = document.createElement("span");
+    arrow.className = "dir";
+    arrow.title = direction;
+    var glyph = document.createElement("span");
+    glyph.setAttribute("aria-hidden", "true");
+    glyph.textContent = { sent: "↑", received: "↓", state: "•" }[direction];
+    var word = document.createElement("span");
+    word.className = "visually-hidden";
+    word.textContent = direction;
+    arrow.append(glyph, word);
+    var text = document.createElement("span");
+    text.className = "what";
+    text.textContent = what;
+    var repeat = document.createElement("span");
+    repeat.className = "count";
+    text.appendChild(repeat);
+    entry.append(time, arrow, text);
+    log.prepend(entry);
+    while (log.children.length > LOG_SIZE) log.lastElementChild.remove();
+  }
+
+  function describeSent(data) {
+    try {
+      var frame = JSON.parse(data);
+      return (frame.action || "?") + (frame.room ? " room " + frame.room : "");
+    } catch (error) {
+      return "(not JSON)";
+    }
+  }
+
+  // Received frames are HTML: list their top-level ids, and the ids they add inside.
+  function describeReceived(data) {
+    var parsed = document.createElement("template");
+    parsed.innerHTML = data;
+    var parts = Array.from(parsed.content.children, function (element) {
+      var swap = element.getAttribute("hx-swap-oob");
+      var inner = swap && swap !== "true" && swap.indexOf("outerHTML") !== 0
+        ? Array.from(element.children, function (child) { return child.id || (child.dataset.code ? "error " + child.dataset.code : ""); }).filter(Boolean)
+        : [];
+      return (element.id || element.tagName.toLowerCase()) + (inner.length ? " › " + inner.slice(0, 3).join(" ") + (inner.length > 3 ? " …" : "") : "");
+    });
+    return { what: parts.join(", ") || "(empty)", error: parsed.content.querySelector("[data-code], .error") !== null };
+  }
+
+  // Every frame goes through the socket itself (board.js sends without a form), so log there.
+  var createWebSocket = htmx.createWebSocket;
+  htmx.createWebSocket = function (url) {
+    var socket = createWebSocket(url);
+    var send = socket.send;
+    socket.send = function (data) {
+      record("sent", describeSent(data), false);
+      return send.call(socket, data);
+    };
+    socket.addEventListener("message", function (event) {
+      var received = describeReceived(event.data);
+      record("received", received.what, received.error);
+    });
+    return socket;
+  };
+
+  // --- Connection state: the badge, the log, and a banner while the socket is down.
+  // Reconnects back off with jitter, so that a restarted server is not hit by every
+  // browser at once; the delay is ours to know, for the countdown.
+  var retryAt = null;
+  var countdown = null;
+  htmx.config.wsReconnectDelay = function (retries) {
+    var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(retries, 5))) * (0.5 + Math.random() / 2);
+    retryAt = Date.now() + delay;
+    return delay;
+  };
+
+  // The badge and the banner say it briefly (both are announced); the countdown is
+  // shown, not read out every second.
+  var SHORT = { connecting: "connecting…", open: "live", reconnecting: "reconnecting…", closed: "offline" };
+  function setConnection(state, detail) {
+    var badge = document.getElementById("connection");
+    var logState = document.getElementById("log-state");
+    var banner = document.getElementById("connection-banner");
+    if (badge && badge.dataset.state !== state) {
+      badge.dataset.state = state;
+      badge.textContent = SHORT[state];
+    }
+    if (logState) {
+      logState.dataset.state = state;
+      logState.textContent = detail;
+    }
+    if (!banner) return;
+    var down = state === "closed" || state === "reconnecting";
+    if (down === banner.hidden) {
+      banner.hidden = !down;
+      banner.querySelector(".banner-text").textContent = down ? "Connection lost." : "";
+    }
+    banner.querySelector(".banner-detail").textContent =
+      state === "closed" ? "Reload the page to try again." : detail.charAt(0).toUpperCase() + detail.slice(1) + "…";
+  }
+
+  function tick() {
+    var seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+    setConnection("reconnecting", "reconnecting in " + seconds + " s");
+  }
+
+  var lost = false;
+  document.addEventListener("htmx:wsConnecting", function () {
+    clearInterval(countdown);
+    retryAt = null;
+    // A reconnect under way is still down: the banner stays until the socket is open.
+    setConnection(lost ? "reconnecting" : "connecting", lost ? "reconnecting now" : "connecting");
+    record("state", "connecting", false);
+  });
+  document.addEventListener("htmx:wsOpen", function () {
+    lost = false;
+    setConnection("open", "open");
+    record("state", "open", false);
+  });
+  document.addEventListener("htmx:wsClose", function (event) {
+    clearInterval(countdown);
+    lost = true;
+    var closed = "closed (" + event.detail.event.code + ")";
+    if (retryAt === null) {
+      // htmx-ext-ws gives up on a normal close: nothing will reconnect.
+      setConnection("closed", closed);
+      record("state", closed, true);
+      return;
+    }
+    record("state", closed + ", reconnecting", true);
+    tick();
+    countdown = setInterval(tick, 250);
+  });
 
   // A sent form is done with: clear the new-room name, fold an edited room away.
   document.addEventListener("htmx:wsAfterSend", function (event) {
@@ -29,8 +180,14 @@
       var selected = other === tab;
       other.setAttribute("aria-selected", String(selected));
       other.tabIndex = selected ? 0 : -1;
-      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+      // The phone bar's tabs stand for a panel's own tab, which shows the panel.
+      if (!other.dataset.tab) document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
     });
+    if (tab.dataset.tab) {
+      document.querySelector(".workspace").dataset.view = tab.dataset.view;
+      selectTab(document.getElementById(tab.dataset.tab));
+      return;
+    }
     tab.dispatchEvent(new CustomEvent("tab:selected", { bubbles: true }));
   }
   document.addEventListener("click", function (event) {
@@ -39,12 +196,24 @@
   });
   document.addEventListener("keydown", function (event) {
     var tab = event.target.closest && event.target.closest("[role=tab]");
-    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    if (!tab) return;
     var tabs = Array.from(tab.closest("[role=tablist]").querySelectorAll("[role=tab]"));
-    var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    var at = tabs.indexOf(tab);
+    var next = { ArrowRight: tabs[(at + 1) % tabs.length], ArrowLeft: tabs[(at + tabs.length - 1) % tabs.length], Home: tabs[0], End: tabs[tabs.length - 1] }[event.key];
+    if (!next) return;
+    event.preventDefault();
     selectTab(next);
     next.focus();
   });
+
+  // The side list marks the room this page shows; an entry swapped in anew is marked again.
+  function markCurrentRoom() {
+    var main = document.querySelector("main[data-room]");
+    var link = main && document.querySelector("#room-" + main.dataset.room + " .room-link");
+    if (link) link.setAttribute("aria-current", "page");
+  }
+  document.addEventListener("DOMContentLoaded", markCurrentRoom);
+  document.addEventListener("htmx:wsAfterMessage", markCurrentRoom);
 
   // Error notices fade away on their own; the newest stays on top.
   document.addEventListener("htmx:oobAfterSwap", function (event) {

@@ -82,10 +82,21 @@
       if (stuck) toLatest(); else jump.hidden = false;
       var last = appended[appended.length - 1];
       chime(last.dataset.author === me);
+      announce(appended);
     }
     remember();
   });
   observer.observe(list, { childList: true });
+
+  // Screen readers hear other people's new messages, whichever tab is open.
+  var announcer = document.getElementById("announcer");
+  function announce(added) {
+    var theirs = added.filter(function (message) { return message.dataset.author !== me; });
+    if (!theirs.length) return;
+    announcer.textContent = theirs.map(function (message) {
+      return message.querySelector(".author").textContent + ": " + message.querySelector(".body").textContent;
+    }).join("\n");
+  }
 
   // Messages show in the order they were stored (ids ascend). With several server
   // processes two messages can arrive crossed; the later id moves below.
@@ -130,7 +141,7 @@
   var audio = null;
   function showMute() {
     soundToggle.setAttribute("aria-pressed", String(!muted));
-    soundToggle.textContent = muted ? "🔕 Sound off" : "🔔 Sound on";
+    soundToggle.textContent = muted ? "Sound off" : "Sound on"; // no emoji: not every system has a font for it
   }
   soundToggle.addEventListener("click", function () {
     muted = !muted;
