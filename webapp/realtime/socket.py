@@ -103,7 +103,7 @@ def _sender(socket: WebSocket):
 
 
 async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
-    async with state.writes, state.sessions.begin() as session:
+    async with state.write() as session:
         event = await service(session, *args, **kwargs)
     if event is not None:
         state.fanout.publish(event)
@@ -147,7 +147,7 @@ async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscrib
                 raise ChatError("rate_limited")
             command = parse(frame)
             state.limiter.admit(caller.user_id, command)
-            async with state.writes, state.sessions.begin() as session:
+            async with state.write() as session:
                 await state.limiter.within_caps(session, caller.user_id, command)
                 event = await execute(session, caller, command)
             # Published only now, after the commit: what anyone sees is stored.
