@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install migrate screenshots
+.PHONY: run test install migrate screenshots bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	scripts/system-deps run
@@ -28,3 +28,6 @@ test: install
 screenshots: install
 	scripts/system-deps test
 	SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_look.py -k fit_the_screen
+
+bench: install  # the load benchmark (bench/README.md); ARGS="1 2 --quick" picks scenarios
+	$(BIN)/python -m bench $(ARGS)

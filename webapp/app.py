@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from webapp.chat import presence
-from webapp.db.engine import create_engine, session_factory
+from webapp.db.engine import create_engine, session_factory, writer
 from webapp.realtime.backends import create_backend
 from webapp.realtime.fanout import EVENTS, Fanout
 from webapp.realtime.limits import Limiter
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(settings.database_url)
         state = app.state
         state.sessions = session_factory(engine)
+        state.write = writer(settings.database_url, state.sessions)
         state.server_id = str(uuid.uuid4())
         bus = create_backend(settings)
         await bus.on_startup()
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 yield
             finally:
                 try:
-                    async with state.sessions.begin() as session:
+                    async with state.write() as session:
                         events = await presence.retire(session, state.server_id)
                     for event in events:
                         state.fanout.publish(event)
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 async def _beat(state: State) -> None:
     """Keep this process's presence alive; let presence of dead processes go."""
-    async with state.sessions.begin() as session:
+    async with state.write() as session:
         events = await presence.heartbeat(session, state.server_id)
     for event in events:
         state.fanout.publish(event)

@@ -124,7 +124,7 @@ def _sender(socket: WebSocket, replayed_through: int | None):
 
 
 async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
-    async with state.sessions.begin() as session:
+    async with state.write() as session:
         event = await service(session, *args, **kwargs)
     if event is not None:
         state.fanout.publish(event)
@@ -179,7 +179,7 @@ async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscrib
                 raise ChatError("rate_limited")
             command = parse(frame)
             state.limiter.admit(caller.user_id, command)
-            async with state.sessions.begin() as session:
+            async with state.write() as session:
                 await state.limiter.within_caps(session, caller.user_id, command)
                 event = await execute(session, caller, command)
             # Published only now, after the commit: what anyone sees is stored.

@@ -49,7 +49,7 @@ def cookie_config(settings: Settings) -> CookieBackendConfig:
 
 async def current_user(request: Request, state: State) -> UserView:
     """The visitor's user, created on their first page."""
-    async with state.sessions.begin() as session:
+    async with state.write() as session:
         user = await users.get_user(session, request.session.get("uid", 0))
         if user is None:
             user = await users.create_user(session)

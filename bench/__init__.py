@@ -1,0 +1,1 @@
+"""Chatboard load benchmark: `python -m bench` (see bench/README.md)."""
