@@ -18,7 +18,8 @@ import pytest
 import websockets
 
 from tests.integration.test_room_chat import collect_messages, enter, message_ids, new_room
-from tests.support import NO_LIMITS, Client, ServerProcess, _dsn, migrate, parse_fragment, postgres_database, run_coroutine
+from tests.support import NO_LIMITS, Client, Server, ServerProcess, _dsn, migrate, parse_fragment, postgres_database, run_coroutine
+from webapp.settings import Settings
 
 GOING_AWAY = 1001
 TRY_AGAIN_LATER = 1013
@@ -132,10 +133,19 @@ async def read_ids(client: Client, count: int) -> list[int]:
     return ids
 
 
-async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(database_url, server_with, clients_of) -> None:
-    if database_url.startswith("postgresql"):
-        pytest.skip("per-socket queues do not depend on the database; 8 MB through it once is enough")
-    server = server_with(socket_queue_size=32, **NO_LIMITS)
+@pytest.fixture
+def small_queue_server(tmp_path) -> Iterator[Server]:
+    """Per-socket queues do not depend on the database, and 8 MB through one
+    is enough: this server runs once, on a SQLite database of its own."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'slow-reader.db'}"
+    migrate(url)
+    server = Server(Settings(database_url=url, secret_key="test-secret", env="test", socket_queue_size=32, **NO_LIMITS)).start()
+    yield server
+    server.stop()
+
+
+async def test_a_reader_that_stalls_is_dropped_and_the_others_get_everything(small_queue_server, clients_of) -> None:
+    server = small_queue_server
     host = await clients_of(server).connect()
     room = await new_room(host)
     alice, bob = await enter(clients_of(server), room), await enter(clients_of(server), room)
