@@ -148,11 +148,24 @@
     record("state", "connecting", false);
   });
   document.addEventListener("htmx:wsOpen", function () {
+    var reconnected = lost;
     lost = false;
     goneAway = 0;
     setConnection("open", "open");
     record("state", "open", false);
+    if (reconnected) refreshRooms();
   });
+
+  // Room changes made while the page was offline are not replayed: the room list
+  // is state, so a reconnected page fetches it whole, with its search in force.
+  // The socket is already open, so nothing after the fetch is missed.
+  function refreshRooms() {
+    if (!document.getElementById("rooms")) return;
+    var search = document.getElementById("room-search");
+    var query = search ? search.value : "";
+    htmx.ajax("GET", "/?q=" + encodeURIComponent(query), { target: "#rooms", swap: "outerHTML" })
+      .then(markCurrentRoom);
+  }
   document.addEventListener("htmx:wsClose", function (event) {
     clearInterval(countdown);
     lost = true;
