@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
 import uuid
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
+
+from tests.browser.tap import SocketTap
 
 WIDTH, HEIGHT = 1600, 1000
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -145,17 +146,9 @@ def test_png_export_has_the_board_size_ink_and_no_ink_where_erased(room_url, pag
 
 def test_a_page_that_lost_its_socket_catches_up_on_reconnect(room_url, page_factory) -> None:
     alice, bob = open_board(page_factory(), room_url), page_factory()
-    sockets, asleep = [], []
-
-    def through(route) -> None:
-        # Bob's socket goes through here, so the test can lose his frames and drop it.
-        server = route.connect_to_server()
-        server.on_message(lambda message: None if asleep else route.send(message))
-        sockets.append(route)
-
-    bob.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    tap = SocketTap(bob)
     open_board(bob, room_url)
-    asleep.append(True)
+    tap.asleep = True
     move_to(alice, 300, 300, steps=1)
     alice.mouse.down()
     move_to(alice, 600, 600)
@@ -163,8 +156,7 @@ def test_a_page_that_lost_its_socket_catches_up_on_reconnect(room_url, page_fact
     expect(alice.locator("#drawing path:not([data-drawing])")).to_have_count(1)
     expect(bob.locator("#drawing path")).to_have_count(0)
 
-    asleep.clear()
-    sockets[-1].close(code=1013, reason="too far behind")
+    tap.drop()
     expect(bob.locator("#drawing path")).to_have_count(1, timeout=15000)
-    assert len(sockets) == 2
+    assert len(tap.routes) == 2
     assert paths(bob)[0]["d"] == paths(alice)[0]["d"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from playwright.sync_api import expect
+
+from tests.browser.tap import SocketTap
 
 
 def test_a_room_created_and_renamed_in_one_browser_shows_in_the_other(page_factory, artifacts) -> None:
@@ -63,18 +64,10 @@ def test_search_filters_the_rooms_on_the_server(page_factory) -> None:
 
 def test_room_changes_missed_while_offline_show_after_the_reconnect(page_factory) -> None:
     alice, bob = page_factory("/"), page_factory()
-    sockets, asleep = [], []
-
-    def through(route) -> None:
-        # Bob's socket passes through here, so the test can lose his frames and drop it.
-        server = route.connect_to_server()
-        server.on_message(lambda message: None if asleep else route.send(message))
-        sockets.append(route)
-
-    bob.route_web_socket(re.compile(r".*/ws(\?.*)?$"), through)
+    tap = SocketTap(bob)
     bob.goto("/")
     bob.wait_for_selector("#connection[data-state=open]")
-    asleep.append(True)
+    tap.asleep = True
     name = f"Missed {uuid.uuid4().hex[:5]}"
     alice.get_by_label("New room name").fill(name)
     alice.get_by_role("button", name="Create room").click()
@@ -82,7 +75,6 @@ def test_room_changes_missed_while_offline_show_after_the_reconnect(page_factory
     bob.wait_for_timeout(300)
     expect(bob.locator("#rooms li.room", has_text=name)).to_have_count(0)
 
-    asleep.clear()
-    sockets[-1].close(code=1013, reason="too far behind")
+    tap.drop()
     expect(bob.locator("#rooms li.room", has_text=name)).to_be_visible(timeout=15000)
-    assert len(sockets) == 2
+    assert len(tap.routes) == 2
