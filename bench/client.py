@@ -17,7 +17,9 @@ import websockets
 # Digits and colons only, so escaping leaves it as it is.
 MARKER = re.compile(r"bench (\d+):(\d+):(\d+):(\d+)")
 LEADING_ID = re.compile(r"([0-9a-zA-Z-]+)\"")
-STROKE_FROM = re.compile(r'data-from="(\d+)"')
+# A stroke's point count after the batch that sent it: one batch, one count. (data-from
+# will not do: the stroke's last batch resends it whole, from point 0.)
+STROKE_POINTS = re.compile(r'data-points="(\d+)"')
 ERROR_CODE = re.compile(r'data-code="([a-z_]+)"')
 
 
@@ -30,7 +32,7 @@ class Fragment:
     """What the bench reads out of one frame."""
 
     messages: list[tuple[int, tuple[int, int, int, int] | None]] = field(default_factory=list)
-    strokes: list[tuple[str, int]] = field(default_factory=list)  # (stroke id, first point's index)
+    strokes: list[tuple[str, int]] = field(default_factory=list)  # (stroke id, its points so far)
     errors: list[str] = field(default_factory=list)
 
 
@@ -51,9 +53,9 @@ def parse_frame(frame: str) -> Fragment:
     if 'id="stroke-' in frame:
         for part in frame.split('id="stroke-')[1:]:
             head = LEADING_ID.match(part)
-            start = STROKE_FROM.search(part)
-            if head is not None and start is not None:
-                found.strokes.append((head.group(1), int(start.group(1))))
+            points = STROKE_POINTS.search(part)
+            if head is not None and points is not None:
+                found.strokes.append((head.group(1), int(points.group(1))))
     if 'data-code="' in frame:
         found.errors = ERROR_CODE.findall(frame)
     return found

@@ -149,8 +149,8 @@ class Worker:
             result.latencies_us.append(latency)
             if sender == reader.sender:
                 result.acks_us.append(latency)
-        for stroke_id, start in found.strokes:
-            sent_ns = self.stroke_sent.get((stroke_id, start))
+        for stroke_id, points in found.strokes:
+            sent_ns = self.stroke_sent.get((stroke_id, points))
             if sent_ns is None:
                 continue  # another process's stroke, or an old one
             if reader.sender is not None and stroke_id.startswith(f"{reader.sender:08x}-"):
@@ -213,7 +213,7 @@ class Worker:
                 stroke = str(uuid.UUID(f"{reader.sender:08x}" + uuid.uuid4().hex[8:]))
             points = [float(x) for i in range(POINTS_PER_BATCH) for x in (100 + (batch * POINTS_PER_BATCH + i) % 1400, 100 + (seq % 800))]
             await _until(phase.start_at + seq / phase.rate)
-            self.stroke_sent[(stroke, batch * POINTS_PER_BATCH)] = time.monotonic_ns()
+            self.stroke_sent[(stroke, (batch + 1) * POINTS_PER_BATCH)] = time.monotonic_ns()
             frame = action("draw", stroke=stroke, points=points, color=self.pen, tool="pen", width=6, done=batch == STROKE_BATCHES - 1)
             try:
                 await reader.ws.send(frame)
