@@ -222,7 +222,8 @@ class Worker:
             self.result.sent += 1
 
     async def close(self) -> PhaseResult:
-        """Close every socket; a stalled one first reads what it was sent, to learn whether it was dropped."""
+        """Close every socket; a stalled one first reads what it was sent, to learn
+        whether the server has dropped it (the connection ends before ours does)."""
         result = PhaseResult()
         for reader in self.readers:
             if reader.stalled:
@@ -230,10 +231,11 @@ class Worker:
                     async with asyncio.timeout(5):
                         async for _ in reader.ws:
                             pass
-                except (websockets.ConnectionClosed, TimeoutError):
-                    pass
-                if reader.ws.close_code == 1013:
                     result.stalled_dropped += 1
+                except websockets.ConnectionClosed:
+                    result.stalled_dropped += 1
+                except TimeoutError:
+                    pass
         await asyncio.gather(*(r.ws.close() for r in self.readers), return_exceptions=True)
         for task in self.tasks:
             task.cancel()

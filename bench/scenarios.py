@@ -47,7 +47,7 @@ def _room_load(name: str, bench: Bench, clients: int, senders: int, rate: float,
         crowds.stop()
         raise
     if stalled:
-        note = f"{stalled} stalled, {closing.stalled_dropped} dropped (close 1013); " + note
+        note = f"{stalled} stalled, {closing.stalled_dropped} dropped by the server; " + note
     row = row_from(name, crowds, bench, result, cpu, f"{rate:g}/s × {senders}", note=note)
     row.ack = result.acks_us  # type: ignore[attr-defined]
     return row

@@ -15,8 +15,11 @@ def socket_options(settings: Settings) -> dict:
     return {
         # The server enforces the frame cap itself (close 1009), before reading more;
         # pinned, because the implementations differ in how they enforce it.
-        "ws": "webapp.realtime.going_away:GoingAwayProtocol",  # websockets-sansio, closing with 1001
+        "ws": "webapp.realtime.protocol:ChatProtocol",  # websockets-sansio, with our closing rules
         "ws_max_size": settings.max_frame_bytes,
+        # A socket that does not answer a ping within another interval is cut off.
+        "ws_ping_interval": settings.ping_seconds,
+        "ws_ping_timeout": settings.ping_seconds,
         "ws_per_message_deflate": False,
     }
 

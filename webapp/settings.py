@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +24,17 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name, "")
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise SettingsError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
 
 
 def _rate(env: dict[str, str], name: str, default: Rate) -> Rate:
@@ -80,6 +92,8 @@ class Settings:
     # Messages a reconnecting socket gets replayed; missed more, its page resyncs.
     replay_limit: int = 500
     max_frame_bytes: int = 65536
+    # Keepalive: a ping every PING_SECONDS; unanswered for as long again, the socket is cut off.
+    ping_seconds: float = 10.0
     # Rate limits (see webapp/realtime/limits.py): every frame per socket,
     # and each kind of action per identity.
     rate_frames: Rate = Rate(120, 2)
@@ -122,6 +136,7 @@ class Settings:
             cookie_secure=env.get("COOKIE_SECURE", "true" if production else "false").lower() in {"1", "true", "yes"},
             socket_queue_size=_int(env, "SOCKET_QUEUE_SIZE", cls.socket_queue_size),
             replay_limit=_int(env, "REPLAY_LIMIT", cls.replay_limit),
+            ping_seconds=_seconds(env, "PING_SECONDS", cls.ping_seconds),
             rate_frames=_rate(env, "RATE_FRAMES", cls.rate_frames),
             rate_messages=_rate(env, "RATE_MESSAGES", cls.rate_messages),
             rate_rooms=_rate(env, "RATE_ROOMS", cls.rate_rooms),

@@ -30,6 +30,14 @@ def test_environment_is_read() -> None:
         Settings.from_env({"SECRET_KEY": "k", "PORT": "eighty"})
 
 
+def test_the_keepalive_interval_is_a_positive_number_of_seconds() -> None:
+    assert Settings.from_env({"SECRET_KEY": "k"}).ping_seconds == 10
+    assert Settings.from_env({"SECRET_KEY": "k", "PING_SECONDS": "2.5"}).ping_seconds == 2.5
+    for wrong in ("soon", "0", "-1", "nan", "inf"):
+        with pytest.raises(SettingsError, match="PING_SECONDS"):
+            Settings.from_env({"SECRET_KEY": "k", "PING_SECONDS": wrong})
+
+
 def test_database_urls_get_async_drivers() -> None:
     assert normalize_url("postgres://u:p@db:5432/app") == "postgresql+asyncpg://u:p@db:5432/app"
     assert normalize_url("postgresql://u@db/app") == "postgresql+asyncpg://u@db/app"

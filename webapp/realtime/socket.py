@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 # Close codes. htmx-ext-ws reconnects after 1006, 1011, 1012 and 1013 only.
 TRY_AGAIN_LATER = 1013
-CLOSE_SECONDS = 5
 FORBIDDEN = 4403
 NOT_FOUND = 4404
 
@@ -161,10 +160,9 @@ async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscri
         dropped.cancel()
     if dropped in done:
         log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
-        # The close frame waits behind what the reader has not read; a reader that
-        # never reads is let go of without it (the server closes the connection).
-        with suppress(TimeoutError, WebSocketDisconnect, OSError):
-            await asyncio.wait_for(socket.close(code=TRY_AGAIN_LATER, reason="too far behind"), CLOSE_SECONDS)
+        # A reader that has stopped reading is cut off without it (realtime/protocol.py).
+        with suppress(WebSocketDisconnect, OSError):
+            await socket.close(code=TRY_AGAIN_LATER, reason="too far behind")
 
 
 async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
