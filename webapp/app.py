@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tasks = [
                 asyncio.create_task(state.fanout.run_publisher()),
                 asyncio.create_task(state.fanout.run_relay()),
-                asyncio.create_task(state.fanout.run_counters()),
+                asyncio.create_task(state.fanout.run_coalesced()),
             ]
             await _beat(state)
             tasks.append(asyncio.create_task(_heartbeat(state)))

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support import parse_fragment, text_of
 from webapp.chat.events import MessageCreated, MessageView, PresenceChanged, UserRenamed, UserView
-from webapp.realtime.fragments import LOBBY, render_event, render_users
+from webapp.realtime.fragments import LOBBY, render_event, render_presence, render_users
 from webapp.rendering import create_environment
 
 env = create_environment()
@@ -78,13 +78,24 @@ def test_links_are_http_only_and_safe() -> None:
 
 def test_presence_adds_and_removes_the_users_list_entry() -> None:
     user = UserView(11, '<b hx-on:click="x">Eve</b>')
-    channel, [top] = only(PresenceChanged(3, user, True, 2))
-    assert channel == "room:3"
+    assert list(render_event(env, PresenceChanged(3, user, True, 2))) == []  # coalesced by the fan-out
+    [top] = parse_fragment(render_presence(env, [(user, True)]))
     assert (top.get("id"), top.get("hx-swap-oob")) == ("users", "beforeend")
     entry = top.find("li")
     assert entry.get("id") == "user-11" and text_of(entry) == user.name and len(list(entry.iter())) == 2
-    _, [gone] = only(PresenceChanged(3, user, False, 1))
+    [gone] = parse_fragment(render_presence(env, [(user, False)]))
     assert (gone.get("id"), gone.get("hx-swap-oob")) == ("user-11", "delete")
+
+
+def test_a_crowd_entering_and_leaving_is_one_fragment_of_each_users_latest_state() -> None:
+    ann, bob, cy, dee = UserView(1, "Ann"), UserView(2, "Bob"), UserView(3, "Cy"), UserView(4, "Dee")
+    changes = [(ann, True), (bob, True), (cy, False), (bob, False), (dee, False), (dee, True), (cy, True), (cy, False)]
+    top = parse_fragment(render_presence(env, changes))
+    appended = [el for el in top if el.get("id") == "users"]
+    assert len(appended) == 1 and appended[0].get("hx-swap-oob") == "beforeend"
+    assert [li.get("id") for li in appended[0].findall("li")] == ["user-1", "user-4"]
+    deleted = [(el.get("id"), el.get("hx-swap-oob")) for el in top if el.get("id") != "users"]
+    assert deleted == [("user-2", "delete"), ("user-3", "delete")]
 
 
 def test_a_rename_updates_every_shown_name_of_that_user() -> None:

@@ -86,7 +86,11 @@ def test_limits_are_settings_with_defaults() -> None:
 def test_a_socket_queue_that_fills_up_marks_the_socket_for_dropping() -> None:
     # The queue per socket is bounded: the socket is closed (1013) rather than the queue grown.
     subscriber = SocketSubscriber(plugin=SimpleNamespace(_backend=None), max_backlog=2, backlog_strategy="backoff")
+    drops = []
+    subscriber.on_overflow = lambda: drops.append(subscriber.qsize)
     assert subscriber.put_nowait(b"1") and subscriber.put_nowait(b"2")
-    assert not subscriber.overflowed.is_set()
+    assert not subscriber.overflowed and drops == []
     assert not subscriber.put_nowait(b"3")
-    assert subscriber.overflowed.is_set() and subscriber.qsize == 2
+    assert not subscriber.put_nowait(b"4")
+    assert subscriber.overflowed and subscriber.qsize == 2
+    assert drops == [2]  # dropped once, however many fragments are refused after

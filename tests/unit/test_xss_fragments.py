@@ -13,7 +13,6 @@ from tests.xss_corpus import PAYLOADS
 from webapp.chat.events import (
     MessageCreated,
     MessageView,
-    PresenceChanged,
     RoomChanged,
     RoomCreated,
     RoomView,
@@ -21,7 +20,7 @@ from webapp.chat.events import (
     UserView,
 )
 from webapp.chat.names import NAME_MAX, clean_name
-from webapp.realtime.fragments import render_error, render_event
+from webapp.realtime.fragments import render_error, render_event, render_presence
 from webapp.rendering import create_environment
 
 PLAIN = "Plain Text"
@@ -49,7 +48,7 @@ PLACES = {
     "error detail": lambda env, text: render_error(env, "bad_data", text),
     "message body": lambda env, text: events_html(env, MessageCreated(message(text, "Author"), 1)),
     "message author": lambda env, text: events_html(env, MessageCreated(message("hello", text), 1)),
-    "user joined": lambda env, text: events_html(env, PresenceChanged(7, UserView(1, text), True, 1)),
+    "user joined": lambda env, text: render_presence(env, [(UserView(1, text), True)]),
 }
 
 

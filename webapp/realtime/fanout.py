@@ -19,8 +19,8 @@ from litestar.channels import ChannelsBackend, ChannelsPlugin
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from webapp.chat import presence
-from webapp.chat.events import Event, MessageCreated, PresenceChanged, RoomDeleted
-from webapp.realtime.fragments import LOBBY, render_event
+from webapp.chat.events import Event, MessageCreated, PresenceChanged, RoomDeleted, UserView
+from webapp.realtime.fragments import LOBBY, render_event, render_presence, room_channel
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,9 @@ class Counts:
 class Fanout:
     """Lobby counters change with every message and every entrance, and every
     lobby shows them: they are coalesced into one lobby frame per interval
-    instead of one broadcast per change."""
+    instead of one broadcast per change. Entrances and exits are coalesced into
+    one frame per room and interval too: a crowd of N entering one by one would
+    otherwise be N² fragments sent."""
 
     def __init__(
         self,
@@ -46,17 +48,18 @@ class Fanout:
         env: Environment,
         bus: ChannelsBackend,
         sessions: async_sessionmaker[AsyncSession],
-        counter_interval: float = 0.25,
+        interval: float = 0.25,
     ) -> None:
         self.bus = bus
         self.channels = channels
         self.env = env
         self.sessions = sessions
-        self.counter_interval = counter_interval
+        self.interval = interval
         self._outgoing: asyncio.Queue[bytes] = asyncio.Queue()
         self._decode = msgspec.json.Decoder(Event).decode
         self._counts: dict[int, Counts] = {}
         self._users_changed: set[int] = set()
+        self._presence: dict[int, list[tuple[UserView, bool]]] = {}
 
     def publish(self, event: Event) -> None:
         """Send an event to every process, in the order published (after its commit)."""
@@ -67,20 +70,25 @@ class Fanout:
         for channel, html in render_event(self.env, event):
             self.channels.publish(html, channel)
         match event:
-            case PresenceChanged(room_id=room_id):
+            case PresenceChanged(room_id=room_id, user=user, present=present):
+                self._presence.setdefault(room_id, []).append((user, present))
                 self._users_changed.add(room_id)
             case MessageCreated(message=message, message_count=messages, repeat=False):
                 self.count_messages(message.room_id, messages)
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
                 self._users_changed.discard(room_id)
+                self._presence.pop(room_id, None)
 
     def count_messages(self, room_id: int, messages: int) -> None:
         counts = self._counts.setdefault(room_id, Counts())
         # Counts only grow; sends committed on other processes may arrive crossed.
         counts.messages = max(counts.messages or 0, messages)
 
-    async def flush_counts(self) -> None:
+    async def flush_coalesced(self) -> None:
+        entrances, self._presence = self._presence, {}
+        for room_id, changes in entrances.items():
+            self.channels.publish(render_presence(self.env, changes), room_channel(room_id))
         if self._users_changed:
             # Read from the database, not taken from the events: entrances in
             # other processes commit and arrive in either order, the table is right.
@@ -94,13 +102,13 @@ class Fanout:
             self._counts = {}
             self.channels.publish(self.env.get_template("fragments/counts.html").render(changes=changes), LOBBY)
 
-    async def run_counters(self) -> None:
+    async def run_coalesced(self) -> None:
         while True:
-            await asyncio.sleep(self.counter_interval)
+            await asyncio.sleep(self.interval)
             try:
-                await self.flush_counts()
+                await self.flush_coalesced()
             except Exception:
-                log.exception("lobby counters failed")
+                log.exception("coalesced presence and counters failed")
 
     async def run_publisher(self) -> None:
         while True:

@@ -48,9 +48,8 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             # Names show wherever the user wrote or is, and every page hears the lobby;
             # renames are rare enough for that one broadcast.
             yield LOBBY, render("user_renamed.html", user=user)
-        case PresenceChanged(room_id=room_id, user=user, present=present):
-            # The lobby's user counts are coalesced by the fan-out.
-            yield room_channel(room_id), render("user_joined.html" if present else "user_left.html", user=user)
+        case PresenceChanged():
+            pass  # coalesced per room by the fan-out: render_presence
         case MessageCreated(message=message, repeat=False):
             # Fanned out to the room's members only: what is said reaches the people in it.
             yield room_channel(message.room_id), render("messages_appended.html", messages=[message])
@@ -63,6 +62,15 @@ def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
             yield room_channel(room_id), render("stroke_undone.html", stroke_id=stroke_id)
         case DrawingReset(room_id):
             yield room_channel(room_id), render("drawing.html", strokes=[], oob=True)
+
+
+def render_presence(env: Environment, changes: list[tuple[UserView, bool]]) -> str:
+    """A room's entrances and exits (user, present) as one fragment: each user's
+    latest state. An entrance of a user already listed is dropped by the page."""
+    latest = {user.id: (user, present) for user, present in changes}
+    joined = [user for user, present in latest.values() if present]
+    left = [user for user, present in latest.values() if not present]
+    return env.get_template("fragments/presence.html").render(joined=joined, left=left)
 
 
 def render_users(env: Environment, users: list[UserView]) -> str:

@@ -39,3 +39,6 @@ class ChatProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
             return
         await super().send(message)
+        if message["type"] == "websocket.accept":
+            # Held for the handshake only: a few KiB per open socket otherwise.
+            self.request = self.response = None

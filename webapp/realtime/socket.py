@@ -90,7 +90,10 @@ async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_
         try:
             replayed_through = await _catch_up(socket, state, room_id) if room_id is not None else None
             async with subscriber.run_in_background(_sender(socket, replayed_through), join=False):
-                await _until_closed(socket, state, caller, subscriber)
+                # Frames are read in the handler's own task: two tasks per socket, this
+                # one and the subscriber's sender.
+                subscriber.on_overflow = lambda: _drop(socket, subscriber)
+                await _read_frames(socket, state, caller, subscriber)
         except WebSocketDisconnect:
             pass  # gone during the catch-up
         finally:
@@ -150,19 +153,23 @@ async def _catch_up(socket: WebSocket, state: State, room_id: int) -> int | None
     return int(after) if after.isdigit() else None
 
 
-async def _until_closed(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
-    reader = asyncio.create_task(_read_frames(socket, state, caller, subscriber))
-    dropped = asyncio.create_task(subscriber.overflowed.wait())
-    try:
-        done, _ = await asyncio.wait({reader, dropped}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        reader.cancel()
-        dropped.cancel()
-    if dropped in done:
-        log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
-        # A reader that has stopped reading is cut off without it (realtime/protocol.py).
-        with suppress(WebSocketDisconnect, OSError):
-            await socket.close(code=TRY_AGAIN_LATER, reason="too far behind")
+def _drop(socket: WebSocket, subscriber: SocketSubscriber) -> None:
+    """Close a socket whose queue is full with 1013; its reader hears the disconnect
+    next. A reader that has stopped reading is cut off without the close frame
+    (realtime/protocol.py)."""
+    log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
+    task = asyncio.create_task(_close(socket, TRY_AGAIN_LATER, "too far behind"))
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+# asyncio holds only weak references to tasks.
+_closing: set[asyncio.Task] = set()
+
+
+async def _close(socket: WebSocket, code: int, reason: str) -> None:
+    with suppress(WebSocketDisconnect, OSError):
+        await socket.close(code=code, reason=reason)
 
 
 async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:

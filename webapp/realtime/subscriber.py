@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 
 from litestar.channels import Subscriber
 
@@ -14,12 +14,16 @@ class SocketSubscriber(Subscriber):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.overflowed = asyncio.Event()
+        self.overflowed = False
+        self.on_overflow: Callable[[], None] | None = None  # called once, at the first refused fragment
 
     def put_nowait(self, item: bytes | None) -> bool:
         if super().put_nowait(item):
             return True
-        self.overflowed.set()
+        if not self.overflowed:
+            self.overflowed = True
+            if self.on_overflow is not None:
+                self.on_overflow()
         return False
 
     async def put(self, item: bytes | None) -> None:
