@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -94,3 +95,28 @@ def test_a_socket_queue_that_fills_up_marks_the_socket_for_dropping() -> None:
     assert not subscriber.put_nowait(b"4")
     assert subscriber.overflowed and subscriber.qsize == 2
     assert drops == [2]  # dropped once, however many fragments are refused after
+
+
+async def test_a_socket_queue_hands_fragments_to_its_sender_in_order_and_wakes_it() -> None:
+    subscriber = SocketSubscriber(plugin=SimpleNamespace(_backend=None), max_backlog=3, backlog_strategy="backoff")
+    received = []
+
+    async def send(data: bytes) -> None:
+        received.append(data)
+
+    async with subscriber.run_in_background(send, join=False):
+        subscriber.put_nowait(b"1")
+        subscriber.put_nowait(b"2")
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert received == [b"1", b"2"] and subscriber.qsize == 0
+        # The sender now waits on an empty queue; a new fragment wakes it.
+        subscriber.put_nowait(b"3")
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert received == [b"1", b"2", b"3"]
+    # The plugin ends a subscriber's stream by putting None, after what is queued.
+    subscriber.put_nowait(b"4")
+    await subscriber.put(None)
+    async with asyncio.timeout(1):
+        assert [data async for data in subscriber.iter_events()] == [b"4"]

@@ -56,14 +56,10 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
     if not origin_allowed(socket, state.settings.allowed_origins):
         await socket.close(code=FORBIDDEN, reason="foreign origin")
         return
-    async with state.sessions() as session:
-        user = await users.get_user(session, socket.session.get("uid", 0))
-        try:
-            if room_id is not None:
-                await get_room(session, room_id)
-        except ChatError:
-            await socket.close(code=NOT_FOUND, reason="no such room")
-            return
+    user, room_found = await _visitor(socket, state, room_id)
+    if not room_found:
+        await socket.close(code=NOT_FOUND, reason="no such room")
+        return
     if user is None:
         await socket.close(code=FORBIDDEN, reason="no identity")
         return
@@ -74,6 +70,19 @@ async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
         await _serve_accepted(socket, state, user, room_id)
     finally:
         state.limiter.close_socket(user.id)
+
+
+async def _visitor(socket: WebSocket, state: State, room_id: int | None) -> tuple[UserView | None, bool]:
+    """The socket's user, and whether its room exists. A function of its own, so
+    that its database session is not held as long as the socket is open."""
+    async with state.sessions() as session:
+        user = await users.get_user(session, socket.session.get("uid", 0))
+        try:
+            if room_id is not None:
+                await get_room(session, room_id)
+        except ChatError:
+            return user, False
+    return user, True
 
 
 async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_id: int | None) -> None:
