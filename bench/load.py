@@ -53,6 +53,13 @@ class Phase:
     start_at: float = 0  # time.monotonic() of the first send
     expected: int = 0  # messages each reader should receive in this phase, from all processes
     drain: float = 10  # how long after the last send to wait for stragglers
+    senders: int = 1  # in all processes: their sends are spread evenly over each period
+
+    def send_time(self, sender: int, seq: int) -> float:
+        """When a sender (numbered from 1) sends its seq-th. People do not press
+        send in the same millisecond: senders in lockstep would measure how fast
+        a burst of one message per sender drains, not a steady rate."""
+        return self.start_at + (seq + (sender - 1) % self.senders / self.senders) / self.rate
 
 
 @dataclass
@@ -195,7 +202,7 @@ class Worker:
 
     async def send_messages(self, reader: Reader, phase: Phase) -> None:
         for seq in range(phase.count):
-            await _until(phase.start_at + seq / phase.rate)
+            await _until(phase.send_time(reader.sender, seq))
             body = body_for(phase.number, reader.sender, seq)
             try:
                 await reader.ws.send(action("send_message", body=body, client_id=f"b{phase.number}-{reader.sender}-{seq}"))
@@ -212,7 +219,7 @@ class Worker:
                 # The stroke id names its drawer, so a drawer's own echo is told apart.
                 stroke = str(uuid.UUID(f"{reader.sender:08x}" + uuid.uuid4().hex[8:]))
             points = [float(x) for i in range(POINTS_PER_BATCH) for x in (100 + (batch * POINTS_PER_BATCH + i) % 1400, 100 + (seq % 800))]
-            await _until(phase.start_at + seq / phase.rate)
+            await _until(phase.send_time(reader.sender, seq))
             self.stroke_sent[(stroke, (batch + 1) * POINTS_PER_BATCH)] = time.monotonic_ns()
             frame = action("draw", stroke=stroke, points=points, color=self.pen, tool="pen", width=6, done=batch == STROKE_BATCHES - 1)
             try:

@@ -178,7 +178,7 @@ class Crowds:
         return answers
 
     def phase(self, number: int, kind: str, rate: float = 0, count: int = 0, drain: float = 10, lead: float = 0.5) -> load.PhaseResult:
-        phase = load.Phase(number, kind, rate, count, time.monotonic() + lead, expected=self.senders * count, drain=drain)
+        phase = load.Phase(number, kind, rate, count, time.monotonic() + lead, expected=self.senders * count, drain=drain, senders=max(1, self.senders))
         for link in self.links:
             link.send(("phase", phase))
         seconds = lead + (count / rate if rate else 0) + drain + PHASE_GRACE

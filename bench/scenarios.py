@@ -78,7 +78,7 @@ def ramp(scale: Scale, servers: int = 1, database_url: str | None = None, env: d
         crowds = Crowds(bench.urls, room, scale.ramp_clients, senders)
         bench.settle()
         try:
-            for step, rate in enumerate([1, 2, 4, 6, 8, 10, 12, 15, 20, 25, 30], start=1):
+            for step, rate in enumerate([1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30], start=1):
                 cpu = bench.cpu()
                 result = crowds.phase(step, "messages", rate, int(rate * scale.ramp_step_seconds), drain=5)
                 row = row_from(f"{name} step {step}", crowds, bench, result, cpu, f"{rate:g}/s × {senders}")

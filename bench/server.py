@@ -113,7 +113,7 @@ class ServerProcess:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)
         self.profile_path = out / f"profile-{time.strftime('%H%M%S')}-{self.port}.raw"
-        command = ["py-spy", "record", "-p", str(self.pid), "-r", "100", "-f", "raw", "-o", str(self.profile_path), "--nonblocking"]
+        command = [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(self.pid), "-r", "100", "-f", "raw", "-o", str(self.profile_path), "--nonblocking"]
         self.profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self) -> None:

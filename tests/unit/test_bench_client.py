@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.client import parse_frame
+from bench.load import Phase
 from webapp.chat.events import StrokeDrawn, StrokeView
 from webapp.realtime.fragments import render_event
 from webapp.rendering import create_environment
@@ -24,3 +25,10 @@ def test_each_stroke_batch_is_known_by_the_points_drawn_so_far() -> None:
     last = drawn([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6], start=0, total=6, done=True)
 
     assert [parse_frame(html).strokes for html in (first, middle, last)] == [[(STROKE, 2)], [(STROKE, 4)], [(STROKE, 6)]]
+
+
+def test_senders_spread_their_sends_evenly_over_each_period() -> None:
+    phase = Phase(1, "messages", rate=10, count=3, start_at=100.0, senders=4)
+    times = sorted(phase.send_time(sender, seq) for sender in range(1, 5) for seq in range(3))
+    gaps = {round(later - earlier, 6) for earlier, later in zip(times, times[1:])}
+    assert times[0] == 100.0 and gaps == {0.025}  # 4 senders at 10/s: one send every 25 ms
