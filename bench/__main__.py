@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench import scenarios
-from bench.run import Row
+from bench.run import Row, notes
 from bench.server import ROOT, raise_open_files
 
 COLUMNS = ("scenario", "clients", "senders", "rate", "delivered / expected", "deliveries/s",
@@ -99,7 +99,7 @@ def main() -> int:
             best_two = max((r.deliveries_per_s for r in two if r.note.startswith("best")), default=0)
             for r in two:
                 if r.note.startswith("best") and best_one:
-                    r.note += f"; {best_two / best_one:.2f}× scenario 3"
+                    r.note = notes(r.note, f"{best_two / best_one:.2f}× scenario 3")
                     r.target_met = best_two >= 1.6 * best_one
         else:
             show(Row("9 two processes", note="not measured: no --postgres URL"))

@@ -206,6 +206,11 @@ class Crowds:
         return merge(results)
 
 
+def notes(*parts: str) -> str:
+    """A row's notes, the empty ones left out."""
+    return "; ".join(part for part in parts if part)
+
+
 def row_from(scenario: str, crowds: Crowds, bench: Bench, result: load.PhaseResult, cpu_before: float, rate: str, latencies=None, note: str = "") -> Row:
     seconds = max(result.seconds, 1e-9)
     problems = []
@@ -230,7 +235,7 @@ def row_from(scenario: str, crowds: Crowds, bench: Bench, result: load.PhaseResu
         server_cpu=bench.cpu() - cpu_before,
         peak_rss_mib=bench.peak_rss_mib(),
         client_cpu=result.client_cpu,
-        note="; ".join(filter(None, [note, *problems])),
+        note=notes(note, *problems),
     )
 
 

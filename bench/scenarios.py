@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench.run import Bench, Crowds, Row, create_room, median_ms, row_from
+from bench.run import Bench, Crowds, Row, create_room, median_ms, notes, row_from
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def _room_load(name: str, bench: Bench, clients: int, senders: int, rate: float,
     cpu = bench.cpu()
     crowds = Crowds(bench.urls, room, clients, senders, stalled)
     settled = bench.settle()
-    note = f"entering took {bench.cpu() - cpu:.0f} server CPU s, settled {settled:.0f} s after; " + note
+    note = notes(f"entering took {bench.cpu() - cpu:.0f} server CPU s, settled {settled:.0f} s after", note)
     try:
         cpu = bench.cpu()
         result = crowds.phase(1, "messages", rate, count)
@@ -47,7 +47,7 @@ def _room_load(name: str, bench: Bench, clients: int, senders: int, rate: float,
         crowds.stop()
         raise
     if stalled:
-        note = f"{stalled} stalled, {closing.stalled_dropped} dropped by the server; " + note
+        note = notes(f"{stalled} stalled, {closing.stalled_dropped} dropped by the server", note)
     row = row_from(name, crowds, bench, result, cpu, f"{rate:g}/s × {senders}", note=note)
     row.ack = result.acks_us  # type: ignore[attr-defined]
     return row
@@ -90,7 +90,7 @@ def ramp(scale: Scale, servers: int = 1, database_url: str | None = None, env: d
     sustained = [r for r in rows if p99(r) <= 250 and r.delivered == r.expected]
     best = max(sustained, key=lambda r: r.deliveries_per_s, default=None)
     for r in rows:
-        r.note = ("best sustained; " if r is best else "") + r.note
+        r.note = notes("best sustained" if r is best else "", r.note)
     if best is not None:
         best.target_met = best.deliveries_per_s >= 20_000
     return rows
@@ -128,7 +128,7 @@ def stalled_readers(scale: Scale, baseline: Row | None) -> Row:
     with Bench().started() as bench:
         row = _room_load("5 stalled readers", bench, scale.big_room, 2, 5, int(5 * scale.big_seconds), stalled=stalled)
     if baseline is not None:
-        row.note += f"; p99 vs scenario 1: {p99(row) / p99(baseline):.2f}×"
+        row.note = notes(row.note, f"p99 vs scenario 1: {p99(row) / p99(baseline):.2f}×")
         row.target_met = row.delivered == row.expected and p99(row) <= 1.2 * max(p99(baseline), 1.0)
     return row
 
