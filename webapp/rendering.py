@@ -22,6 +22,9 @@ def create_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
+        # Templates ship with the code: checking their files' times on every
+        # render cost 1-2% of the server's CPU under load (bench/RESULTS.md).
+        auto_reload=False,
     )
     env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_of=theme_of)
     env.filters["linkify"] = linkify
