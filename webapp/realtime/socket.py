@@ -1,4 +1,5 @@
-"""One task per connection: read frames, run them as commands, write fragments."""
+"""A connection: its handler reads frames and runs them as commands; its
+subscriber's task writes fragments."""
 
 from __future__ import annotations
 
