@@ -58,7 +58,6 @@ class Fanout:
         self._outgoing: asyncio.Queue[bytes] = asyncio.Queue()
         self._decode = msgspec.json.Decoder(Event).decode
         self._counts: dict[int, Counts] = {}
-        self._users_changed: set[int] = set()
         self._presence: dict[int, list[tuple[UserView, bool]]] = {}
 
     def publish(self, event: Event) -> None:
@@ -72,12 +71,10 @@ class Fanout:
         match event:
             case PresenceChanged(room_id=room_id, user=user, present=present):
                 self._presence.setdefault(room_id, []).append((user, present))
-                self._users_changed.add(room_id)
             case MessageCreated(message=message, message_count=messages, repeat=False):
                 self.count_messages(message.room_id, messages)
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
-                self._users_changed.discard(room_id)
                 self._presence.pop(room_id, None)
 
     def count_messages(self, room_id: int, messages: int) -> None:
@@ -89,13 +86,12 @@ class Fanout:
         entrances, self._presence = self._presence, {}
         for room_id, changes in entrances.items():
             self.channels.publish(render_presence(self.env, changes), room_channel(room_id))
-        if self._users_changed:
+        if entrances:
             # Read from the database, not taken from the events: entrances in
             # other processes commit and arrive in either order, the table is right.
-            rooms, self._users_changed = self._users_changed, set()
             async with self.sessions() as session:
-                users = await presence.user_counts(session, rooms)
-            for room_id in rooms:
+                users = await presence.user_counts(session, entrances)
+            for room_id in entrances:
                 self._counts.setdefault(room_id, Counts()).users = users.get(room_id, 0)
         if self._counts:
             changes = sorted(self._counts.items())
