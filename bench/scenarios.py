@@ -161,9 +161,9 @@ def seed_history(database_url: str, big: int, small: int) -> None:
             (room_id, name, name, now),
         )
     for room_id, count in ((1, big), (2, small)):
-        rows = ((room_id, 1, f"history message {i} of room {room_id}", now) for i in range(count))
-        db.executemany("INSERT INTO messages (room_id, author_id, body, created_at) VALUES (?, ?, ?, ?)", rows)
-        db.execute("UPDATE rooms SET message_count = ? WHERE id = ?", (count, room_id))
+        rows = ((room_id, 1, f"history message {i} of room {room_id}", now, i + 1) for i in range(count))
+        db.executemany("INSERT INTO messages (room_id, author_id, body, created_at, seq) VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("UPDATE rooms SET message_count = ?, last_seq = ? WHERE id = ?", (count, count, room_id))
     db.commit()
     db.close()
 

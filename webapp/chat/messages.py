@@ -37,13 +37,14 @@ async def send_message(
     body = clean_body(body)
     # Sends to one room take turns from here (PostgreSQL; SQLite writers always do),
     # so ids are given in commit order: the order everyone receives them in.
-    if await session.scalar(select(Room.id).where(Room.id == room_id).with_for_update()) is None:
+    seq = await session.scalar(select(Room.last_seq + 1).where(Room.id == room_id).with_for_update())
+    if seq is None:
         raise ChatError("no_such_room")
     author = await session.get_one(User, author_id)
     now = utcnow()
     new_id = await session.scalar(
         _insert(session)
-        .values(room_id=room_id, author_id=author_id, body=body, client_id=client_id or None, created_at=now)
+        .values(room_id=room_id, author_id=author_id, body=body, client_id=client_id or None, created_at=now, seq=seq)
         .on_conflict_do_nothing(index_elements=["author_id", "client_id"])
         .returning(Message.id)
     )
@@ -53,7 +54,7 @@ async def send_message(
         return MessageCreated(_view(stored, author), count or 0, repeat=True)
     # Counted in the message's own transaction, so the lobby never counts history.
     count = await session.scalar(
-        update(Room).where(Room.id == room_id).values(message_count=Room.message_count + 1).returning(Room.message_count)
+        update(Room).where(Room.id == room_id).values(message_count=Room.message_count + 1, last_seq=seq).returning(Room.message_count)
     )
     return MessageCreated(MessageView(new_id, room_id, UserView(author.id, author.name), body, now), count)
 

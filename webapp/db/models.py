@@ -73,12 +73,15 @@ class Room(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Kept in the message's transaction so the lobby never counts history.
     message_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The room change log's latest sequence number (Message.seq).
+    last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_room_id_id", "room_id", "id"),
+        Index("ix_messages_room_id_seq", "room_id", "seq", unique=True),
         UniqueConstraint("author_id", "client_id"),
     )
 
@@ -88,6 +91,9 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The room's sequence number of this message's latest change: a reconnecting
+    # page gets every message whose seq is past the last one it holds.
+    seq: Mapped[int] = mapped_column(Integer)
 
 
 class Server(Base):
