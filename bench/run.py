@@ -10,7 +10,6 @@ import statistics
 import tempfile
 import time
 from array import array
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 
 from webapp.__main__ import socket_options
 from webapp.app import create_app
+from webapp.realtime.fragments import Fragments
 from webapp.settings import Rate, Settings
 from webapp.web.identity import COOKIE, cookie_config
 
@@ -297,3 +298,27 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def render_event(env, event) -> list[tuple[str, str]]:
+    """Each (channel, html) an event becomes, rendered as the hub would."""
+    return [(channel, render()) for channel, _seq, render in Fragments(env).deliveries(event)]
+
+
+class Inbox:
+    """What a bus delivered (its `deliver`), and a way to wait for it."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+        self.arrived = asyncio.Event()
+
+    def __call__(self, event) -> None:
+        self.events.append(event)
+        self.arrived.set()
+
+    async def wait_for(self, count: int, timeout: float = 10) -> list:
+        async with asyncio.timeout(timeout):
+            while len(self.events) < count:
+                self.arrived.clear()
+                await self.arrived.wait()
+        return self.events

@@ -103,10 +103,8 @@ class Settings:
     rate_draws: Rate = Rate(60, 2)
     rooms_per_hour: int = 30
     sockets_per_identity: int = 20
-
-    @property
-    def production(self) -> bool:
-        return self.env == "production"
+    # Tests only: the process kills itself between a commit and its delivery.
+    crash_after_commit: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -144,4 +142,5 @@ class Settings:
             rate_draws=_rate(env, "RATE_DRAWS", cls.rate_draws),
             rooms_per_hour=_int(env, "ROOMS_PER_HOUR", cls.rooms_per_hour),
             sockets_per_identity=_int(env, "SOCKETS_PER_IDENTITY", cls.sockets_per_identity),
+            crash_after_commit=env.get("TEST_CRASH_AFTER_COMMIT") == "1",
         )

@@ -4,7 +4,6 @@ slow readers dropped alone, crash safety, graceful shutdown, SQLite under conten
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import signal
 import socket
@@ -21,7 +20,7 @@ from tests.integration.test_room_chat import collect_messages, enter, message_id
 from tests.support import NO_LIMITS, Client, Server, ServerProcess, _dsn, migrate, parse_fragment, postgres_database, run_coroutine
 from webapp.settings import Settings
 
-GOING_AWAY = 1001
+SERVICE_RESTART = 1012  # htmx-ext-ws reconnects after it by itself
 TRY_AGAIN_LATER = 1013
 MESSAGE_ID = re.compile(r'<article id="message-(\d+)"')
 
@@ -32,7 +31,7 @@ async def reconnect(client: Client, room: int, after: int) -> Client:
         await client.ws.close()
     client.frames.clear()
     await client.connect(f"/rooms/{room}", socket_path=f"/rooms/{room}/ws?after={after}")
-    await client.expect("users", where=lambda el: el.get("hx-swap-oob") == "true")
+    await client.expect("users", where=lambda el: el.get("hx-swap-oob") is None)
     return client
 
 
@@ -57,6 +56,12 @@ async def test_a_reconnect_gets_exactly_the_100_messages_sent_while_away_in_orde
     assert live > sent[-1] and message_ids(await bob.quiet()) == []
 
 
+async def chatter(client: Client, count: int) -> None:
+    for n in range(count):
+        await client.send("send_message", body=f"during {n}")
+        await asyncio.sleep(0.005)
+
+
 async def test_a_reconnect_while_messages_are_being_sent_loses_none_and_repeats_none(clients) -> None:
     """The boundary between the replay and the live subscription."""
     host = await clients().connect()
@@ -66,12 +71,7 @@ async def test_a_reconnect_while_messages_are_being_sent_loses_none_and_repeats_
     [last_seen] = await collect_messages(bob, 1)
     await bob.ws.close()
 
-    async def chatter() -> None:
-        for n in range(60):
-            await alice.send("send_message", body=f"during {n}")
-            await asyncio.sleep(0.005)
-
-    sending = asyncio.create_task(chatter())
+    sending = asyncio.create_task(chatter(alice, 60))
     await asyncio.sleep(0.05)
     await reconnect(bob, room, last_seen)
     await sending
@@ -81,6 +81,37 @@ async def test_a_reconnect_while_messages_are_being_sent_loses_none_and_repeats_
         got += await collect_messages(bob, 1)
     assert got == sent
     assert message_ids(await bob.quiet()) == []
+
+
+def last_seq(client: Client) -> int:
+    """The newest room-log sequence number the client was shown, as the page tracks it."""
+    seqs = [int(el.get("data-seq")) for frame in client.frames for top in parse_fragment(frame) for el in top.iter() if el.get("data-seq")]
+    return max(seqs)
+
+
+async def test_a_reconnect_with_the_last_sequence_gets_every_change_once_in_order(clients) -> None:
+    """?seq= the last change the page holds, with changes committed during the reconnect."""
+    host = await clients().connect()
+    room = await new_room(host)
+    alice, bob = await enter(clients(), room), await enter(clients(), room)
+    await alice.send("send_message", body="first")
+    await collect_messages(bob, 1)
+    seen = last_seq(bob)
+    await bob.ws.close()
+
+    sending = asyncio.create_task(chatter(alice, 60))
+    await collect_messages(alice, 11)  # some sent while bob is away, the rest while it comes back
+    bob.frames.clear()
+    await bob.connect(f"/rooms/{room}", socket_path=f"/rooms/{room}/ws?seq={seen}")
+    await sending
+    await collect_messages(alice, 50)
+    sent = message_ids(alice.frames)[1:]
+    got = message_ids(bob.frames)
+    while len(got) < 60:
+        got += await collect_messages(bob, 1)
+    assert got == sent
+    assert message_ids(await bob.quiet()) == []
+    assert last_seq(bob) == seen + 60
 
 
 async def test_a_reconnect_after_a_long_absence_resyncs_the_history(server_with, clients_of) -> None:
@@ -179,8 +210,8 @@ async def test_a_reader_that_stops_reading_is_cut_off_when_it_leaves_a_ping_unan
     with pytest.raises(websockets.ConnectionClosed):
         while True:
             await asyncio.wait_for(stalled.ws.recv(), 5)
-    # A reader that answers its pings stays.
-    await asyncio.sleep(1.5)
+    # A reader that answers its pings stays: alice has been open since before the
+    # stalled one, so through at least the interval and timeout that cut it off.
     await alice.send("send_message", body="still served")
     message = await alice.expect("messages", where=lambda el: "still served" in "".join(el.itertext()))
     assert message.get("hx-swap-oob") == "beforeend"
@@ -315,7 +346,7 @@ async def test_kill_9_mid_traffic_loses_nothing_anyone_saw(kind, tmp_path, reque
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
-async def test_sigterm_closes_sockets_with_1001_commits_and_exits(kind, tmp_path, request) -> None:
+async def test_sigterm_closes_sockets_with_1012_commits_and_exits(kind, tmp_path, request) -> None:
     with database(kind, tmp_path, request) as url:
         process = ServerProcess(DATABASE_URL=url, CHANNELS_BACKEND="postgres" if kind == "postgres" else "memory").start()
         alice, bob = Client(process.url), Client(process.url)
@@ -331,7 +362,7 @@ async def test_sigterm_closes_sockets_with_1001_commits_and_exits(kind, tmp_path
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
                     seen += message_ids([await asyncio.wait_for(bob.ws.recv(), 10)])
-            assert closed.value.rcvd is not None and closed.value.rcvd.code == GOING_AWAY
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == SERVICE_RESTART
             # uvicorn finishes its shutdown, then exits by the signal it got (as the platform expects).
             assert process.process.wait(timeout=15) in {0, -signal.SIGTERM}
             assert "timeout graceful shutdown exceeded" not in process.output()

@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from tests.integration.test_security_socket import KNOWN_ACTIONS
+from webapp.realtime.commands import AnyCommand
 from tests.support import NO_LIMITS, Server
 from webapp.db.engine import create_engine
 from webapp.settings import Settings
+
+ACTIONS = {command.__struct_config__.tag for command in AnyCommand.__args__}
 
 MAX_FRAME = 65536
 FIELDS = ["name", "color", "room", "body", "client_id", "stroke", "points", "tool", "width", "done", "HEADERS"]
@@ -44,7 +46,7 @@ json_values = st.recursive(
     max_leaves=12,
 )
 commands = st.fixed_dictionaries(
-    {"action": st.sampled_from(sorted(KNOWN_ACTIONS)) | st.text(characters, max_size=20) | json_values},
+    {"action": st.sampled_from(sorted(ACTIONS)) | st.text(characters, max_size=20) | json_values},
     optional={field: json_values for field in FIELDS},
 ).map(lambda frame: json.dumps(frame, ensure_ascii=False))
 deep = st.integers(1, 30_000).flatmap(

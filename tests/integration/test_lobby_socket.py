@@ -25,7 +25,7 @@ async def test_room_lifecycle_reaches_the_other_lobby(clients) -> None:
 
     await alice.send("rename_room", room=str(room_id), name="Greenhouse")
     renamed = await bob.expect(f"room-{room_id}")
-    assert renamed.get("hx-swap-oob") == "true"
+    assert renamed.get("hx-swap-oob") is None  # a whole-element replace
     assert text_of(renamed.find(".//*[@class='room-name']")) == "Greenhouse"
 
     await bob.send("recolor_room", room=str(room_id), color="#2B347E")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
 import statistics
 import time
 import uuid
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import require_postgres, require_redis
-from tests.integration.test_room_chat import collect_messages, enter
+from tests.integration.test_room_chat import collect_messages, enter, message_ids
 from tests.support import REDIS_URL, Client, ServerProcess, migrate, parse_fragment, postgres_database, text_of
 from webapp.db.models import BODY_MAX
 
@@ -216,3 +217,28 @@ async def test_fan_out_latency_between_processes(two, clients_of, request) -> No
     )
     with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         print("\n" + report)
+
+
+async def test_a_process_killed_right_after_a_commit_loses_no_live_event(database_url_for_processes, clients_of) -> None:
+    """The PostgreSQL outbox: the event row commits with the message, so the
+    other process delivers it though its sender died before publishing anything."""
+    env = {"DATABASE_URL": database_url_for_processes, "CHANNELS_BACKEND": "postgres"}
+    doomed = ServerProcess(**env, TEST_CRASH_AFTER_COMMIT="1").start()
+    survivor = ServerProcess(**env).start()
+    try:
+        room_id = await _create_room(await clients_of(survivor).connect(), f"Crash {uuid.uuid4().hex[:6]}")
+        alice = await enter(clients_of(doomed), room_id)
+        bob = await enter(clients_of(survivor), room_id)
+
+        await alice.send("send_message", body="the last words")
+        assert doomed.process.wait(timeout=15) == -signal.SIGKILL  # killed between its commit and anything after
+        [last_words] = await collect_messages(bob, 1)
+        await bob.send("send_message", body="heard you")
+        [reply] = await collect_messages(bob, 1)
+        assert last_words < reply and message_ids(await bob.quiet()) == []  # once each, in order
+        bodies = [text_of(el.find(".//*[@class='body']")) for frame in bob.frames for top in parse_fragment(frame)
+                  if top.get("id") == "messages" for el in top.findall("article")]
+        assert bodies == ["the last words", "heard you"]
+    finally:
+        doomed.stop()
+        survivor.stop()

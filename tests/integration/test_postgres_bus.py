@@ -1,4 +1,4 @@
-"""The PostgreSQL channels backend: big payloads, and a listener that loses its connection."""
+"""The PostgreSQL bus: an outbox row per event, big payloads, and a listener that loses its connection."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.conftest import require_postgres
-from tests.support import Server, migrate, postgres_database, text_of
-from webapp.realtime.backends import asyncpg_dsn
-from webapp.realtime.backends.postgres import INLINE_MAX_BYTES, LISTENER_NAME, PostgresChannelsBackend
+from tests.support import Inbox, Server, migrate, postgres_database, text_of
+from webapp.chat.events import Event, RoomDeleted, UserRenamed, UserView
+from webapp.db.engine import create_engine, session_factory
+from webapp.realtime.bus import asyncpg_dsn, encode
+from webapp.realtime.bus.postgres import INLINE_MAX_BYTES, LISTENER_NAME, PostgresBus
 from webapp.settings import Settings
 
 
@@ -25,32 +28,32 @@ def bus_database_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def backends(bus_database_url: str) -> AsyncIterator[callable]:
-    started: list[PostgresChannelsBackend] = []
+async def sessions(bus_database_url: str) -> AsyncIterator[async_sessionmaker]:
+    engine = create_engine(bus_database_url)
+    yield session_factory(engine)
+    await engine.dispose()
 
-    async def start(*channels: str) -> PostgresChannelsBackend:
-        backend = PostgresChannelsBackend(asyncpg_dsn(bus_database_url))
-        await backend.on_startup()
-        await backend.subscribe(channels)
-        started.append(backend)
-        return backend
+
+@pytest.fixture
+async def buses(bus_database_url: str) -> AsyncIterator[callable]:
+    started: list[PostgresBus] = []
+
+    async def start() -> tuple[PostgresBus, Inbox]:
+        bus, inbox = PostgresBus(asyncpg_dsn(bus_database_url)), Inbox()
+        await bus.start(inbox)
+        started.append(bus)
+        return bus, inbox
 
     yield start
-    for backend in started:
-        await backend.on_shutdown()
+    for bus in started:
+        await bus.stop()
 
 
-async def _receive(backend: PostgresChannelsBackend, count: int, timeout: float = 10) -> list[tuple[str, bytes]]:
-    got = []
-
-    async def read() -> None:
-        async for item in backend.stream_events():
-            got.append(item)
-            if len(got) == count:
-                return
-
-    await asyncio.wait_for(read(), timeout)
-    return got
+async def publish(sessions: async_sessionmaker, bus: PostgresBus, *events: Event) -> None:
+    """As the writer does: staged in a transaction, sent by its commit."""
+    async with sessions.begin() as session:
+        await bus.stage(session, list(events))
+    bus.committed(list(events))
 
 
 async def _terminate(dsn: str, pid: int) -> None:
@@ -61,44 +64,47 @@ async def _terminate(dsn: str, pid: int) -> None:
         await connection.close()
 
 
-async def test_payloads_over_the_notify_limit_arrive_whole_and_in_order(backends) -> None:
-    sender, receiver = await backends(), await backends("events")
-    big = ("x" * 20_000 + "é").encode()
-    assert len(big) > 8000 > INLINE_MAX_BYTES
-    messages = [b'{"n":1}', big, b'{"n":3}']
-    for data in messages:
-        await sender.publish(data, ["events"])
-    assert await _receive(receiver, 3) == [("events", data) for data in messages]
+async def test_payloads_over_the_notify_limit_arrive_whole_and_in_order(buses, sessions) -> None:
+    (sender, _), (_, inbox) = await buses(), await buses()
+    big = UserRenamed(UserView(1, "x" * 20_000 + "é"))
+    assert len(encode(big)) > 8000 > INLINE_MAX_BYTES
+    events = [RoomDeleted(1), big, RoomDeleted(3)]
+    for event in events:
+        await publish(sessions, sender, event)
+    assert await inbox.wait_for(3) == events
 
 
-async def test_other_channels_are_not_received(backends) -> None:
-    sender, receiver = await backends(), await backends("events")
-    await sender.publish(b"elsewhere", ["other"])
-    await sender.publish(b"here", ["events"])
-    assert await _receive(receiver, 1) == [("events", b"here")]
+async def test_nothing_is_sent_for_a_transaction_rolled_back(buses, sessions) -> None:
+    (sender, _), (_, inbox) = await buses(), await buses()
+    with pytest.raises(RuntimeError):
+        async with sessions.begin() as session:
+            await sender.stage(session, [RoomDeleted(1)])
+            raise RuntimeError("refused")
+    await publish(sessions, sender, RoomDeleted(2))
+    assert await inbox.wait_for(1) == [RoomDeleted(2)]
 
 
-async def test_a_killed_listener_reconnects_and_replays_what_it_missed(backends, bus_database_url) -> None:
-    sender, receiver = await backends(), await backends("events")
-    await sender.publish(b"before", ["events"])
-    assert await _receive(receiver, 1) == [("events", b"before")]
+async def test_a_killed_listener_reconnects_and_replays_what_it_missed(buses, sessions, bus_database_url) -> None:
+    (sender, _), (receiver, inbox) = await buses(), await buses()
+    await publish(sessions, sender, RoomDeleted(1))
+    assert await inbox.wait_for(1) == [RoomDeleted(1)]
 
     killed = receiver.backend_pid()
     await _terminate(asyncpg_dsn(bus_database_url), killed)
     # Published while the listener is (most likely) still down: only a replay can bring these.
-    await sender.publish(b"during", ["events"])
-    await sender.publish(("y" * 9000).encode(), ["events"])
+    big = UserRenamed(UserView(2, "y" * 9000))
+    await publish(sessions, sender, RoomDeleted(2))
+    await publish(sessions, sender, big)
     await asyncio.wait_for(_reconnected(receiver, killed), 10)
-    await sender.publish(b"after", ["events"])
+    await publish(sessions, sender, RoomDeleted(3))
 
-    got = await _receive(receiver, 3)
-    assert got == [("events", b"during"), ("events", ("y" * 9000).encode()), ("events", b"after")]
+    assert await inbox.wait_for(4) == [RoomDeleted(1), RoomDeleted(2), big, RoomDeleted(3)]
     # Nothing is delivered twice.
-    await sender.publish(b"last", ["events"])
-    assert await _receive(receiver, 1) == [("events", b"last")]
+    await publish(sessions, sender, RoomDeleted(4))
+    assert (await inbox.wait_for(5))[4:] == [RoomDeleted(4)]
 
 
-async def _reconnected(backend: PostgresChannelsBackend, killed: int) -> None:
+async def _reconnected(backend: PostgresBus, killed: int) -> None:
     while not backend.listening.is_set() or backend.backend_pid() in (killed, None):
         await asyncio.sleep(0.02)
 

@@ -1,4 +1,4 @@
-"""The Redis channels backend: a reader whose connection is killed goes on where it stopped."""
+"""The Redis bus: a reader whose connection is killed goes on where it stopped."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 import redis.asyncio
 
 from tests.conftest import require_redis
-from tests.support import REDIS_URL
-from webapp.realtime.backends.redis import CLIENT_NAME, RedisStreamBackend
+from tests.support import Inbox, REDIS_URL
+from webapp.chat.events import RoomDeleted
+from webapp.realtime.bus.redis import CLIENT_NAME, RedisBus
 
 
 @pytest.fixture
@@ -22,40 +23,32 @@ async def redis_url() -> str:
 
 
 @pytest.fixture
-async def backends(redis_url) -> AsyncIterator[callable]:
-    started: list[RedisStreamBackend] = []
+async def buses(redis_url) -> AsyncIterator[callable]:
+    started: list[RedisBus] = []
 
-    async def start(*channels: str) -> RedisStreamBackend:
-        backend = RedisStreamBackend(redis_url)
-        await backend.on_startup()
-        await backend.subscribe(channels)
-        started.append(backend)
-        return backend
+    async def start() -> tuple[RedisBus, Inbox]:
+        bus, inbox = RedisBus(redis_url), Inbox()
+        await bus.start(inbox)
+        started.append(bus)
+        return bus, inbox
 
     yield start
-    for backend in started:
-        await backend.on_shutdown()
+    for bus in started:
+        await bus.stop()
 
 
-async def _read(backend: RedisStreamBackend, count: int) -> list[tuple[str, bytes]]:
-    """Read as the app's relay does: a stream that fails is started again."""
-    got = []
-    while len(got) < count:
-        try:
-            async for item in backend.stream_events():
-                got.append(item)
-                if len(got) == count:
-                    break
-        except redis.ConnectionError:
-            await asyncio.sleep(0.1)
-    return got
+async def _readers(admin: redis.asyncio.Redis) -> list[int]:
+    db = str(admin.get_connection_kwargs()["db"])
+    return [c["id"] for c in await admin.client_list() if (c["name"], c["cmd"], c["db"]) == (CLIENT_NAME, "xread", db)]
 
 
-async def _kill_readers(redis_url: str) -> int:
+async def _kill_readers(redis_url: str, expected: int) -> int:
+    """Kill the bus readers once `expected` of them are blocked in XREAD."""
     admin = redis.asyncio.Redis.from_url(redis_url)
     try:
-        db = str(admin.get_connection_kwargs()["db"])
-        readers = [c["id"] for c in await admin.client_list() if (c["name"], c["cmd"], c["db"]) == (CLIENT_NAME, "xread", db)]
+        async with asyncio.timeout(5):
+            while len(readers := await _readers(admin)) < expected:
+                await asyncio.sleep(0.02)
         for reader in readers:
             await admin.client_kill_filter(_id=reader)
         return len(readers)
@@ -63,16 +56,20 @@ async def _kill_readers(redis_url: str) -> int:
         await admin.aclose()
 
 
-async def test_a_reader_whose_connection_is_killed_resumes_without_a_gap(backends, redis_url) -> None:
-    sender, receiver = await backends(), await backends("events")
-    reading = asyncio.create_task(_read(receiver, 1))
-    await asyncio.sleep(0.2)  # the reader is blocked in XREAD now
-    await sender.publish(b"before", ["events"])
-    assert await asyncio.wait_for(reading, 5) == [("events", b"before")]
+async def test_events_reach_every_process_in_order(buses) -> None:
+    (one, inbox_one), (two, inbox_two) = await buses(), await buses()
+    one.committed([RoomDeleted(1), RoomDeleted(2)])
+    two.committed([RoomDeleted(3)])
+    for inbox in (inbox_one, inbox_two):
+        assert sorted(event.room_id for event in await inbox.wait_for(3)) == [1, 2, 3]
+        assert [e.room_id for e in inbox.events if e.room_id < 3] == [1, 2]  # one process's events keep their order
 
-    reading = asyncio.create_task(_read(receiver, 2))
-    await asyncio.sleep(0.2)
-    assert await _kill_readers(redis_url) == 1
-    await sender.publish(b"while down", ["events"])
-    await sender.publish(b"after", ["events"])
-    assert await asyncio.wait_for(reading, 5) == [("events", b"while down"), ("events", b"after")]
+
+async def test_a_reader_whose_connection_is_killed_resumes_without_a_gap(buses, redis_url) -> None:
+    (sender, _), (_, inbox) = await buses(), await buses()
+    sender.committed([RoomDeleted(1)])
+    assert await inbox.wait_for(1) == [RoomDeleted(1)]
+
+    assert await _kill_readers(redis_url, expected=2) == 2
+    sender.committed([RoomDeleted(2), RoomDeleted(3)])
+    assert await inbox.wait_for(3) == [RoomDeleted(1), RoomDeleted(2), RoomDeleted(3)]

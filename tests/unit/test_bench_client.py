@@ -5,7 +5,7 @@ from __future__ import annotations
 from bench.client import parse_frame
 from bench.load import Phase
 from webapp.chat.events import StrokeDrawn, StrokeView
-from webapp.realtime.fragments import render_event
+from tests.support import render_event
 from webapp.rendering import create_environment
 
 env = create_environment()

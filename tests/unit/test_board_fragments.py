@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 from tests.support import parse_fragment
 from webapp.chat.drawing import BACKGROUND, HEIGHT, WIDTH
 from webapp.chat.events import DrawingReset, StrokeDrawn, StrokeUndone, StrokeView
-from webapp.realtime.fragments import render_event
+from tests.support import render_event
 from webapp.rendering import create_environment
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -8,7 +8,8 @@ import pytest
 
 from tests.support import parse_fragment, text_of
 from webapp.chat.events import MessageCreated, MessageView, PresenceChanged, UserRenamed, UserView
-from webapp.realtime.fragments import LOBBY, render_event, render_presence, render_users
+from webapp.realtime.fragments import Fragments, LOBBY
+from tests.support import render_event
 from webapp.rendering import create_environment
 
 env = create_environment()
@@ -16,7 +17,7 @@ WHEN = datetime(2026, 11, 28, 9, 5, tzinfo=UTC)
 
 
 def message(body: str, name: str = "Brave Otter 1", message_id: int = 7) -> MessageView:
-    return MessageView(message_id, 3, UserView(11, name), body, WHEN)
+    return MessageView(message_id, 3, UserView(11, name), body, WHEN, seq=message_id)
 
 
 def only(event) -> tuple[str, list]:
@@ -78,19 +79,19 @@ def test_links_are_http_only_and_safe() -> None:
 
 def test_presence_adds_and_removes_the_users_list_entry() -> None:
     user = UserView(11, '<b hx-on:click="x">Eve</b>')
-    assert list(render_event(env, PresenceChanged(3, user, True, 2))) == []  # coalesced by the fan-out
-    [top] = parse_fragment(render_presence(env, [(user, True)]))
+    assert list(render_event(env, PresenceChanged(3, user, True))) == []  # coalesced by the fan-out
+    [top] = parse_fragment(Fragments(env).presence([(user, True)]))
     assert (top.get("id"), top.get("hx-swap-oob")) == ("users", "beforeend")
     entry = top.find("li")
     assert entry.get("id") == "user-11" and text_of(entry) == user.name and len(list(entry.iter())) == 2
-    [gone] = parse_fragment(render_presence(env, [(user, False)]))
+    [gone] = parse_fragment(Fragments(env).presence([(user, False)]))
     assert (gone.get("id"), gone.get("hx-swap-oob")) == ("user-11", "delete")
 
 
 def test_a_crowd_entering_and_leaving_is_one_fragment_of_each_users_latest_state() -> None:
     ann, bob, cy, dee = UserView(1, "Ann"), UserView(2, "Bob"), UserView(3, "Cy"), UserView(4, "Dee")
     changes = [(ann, True), (bob, True), (cy, False), (bob, False), (dee, False), (dee, True), (cy, True), (cy, False)]
-    top = parse_fragment(render_presence(env, changes))
+    top = parse_fragment(Fragments(env).presence(changes))
     appended = [el for el in top if el.get("id") == "users"]
     assert len(appended) == 1 and appended[0].get("hx-swap-oob") == "beforeend"
     assert [li.get("id") for li in appended[0].findall("li")] == ["user-1", "user-4"]
@@ -109,6 +110,6 @@ def test_a_rename_updates_every_shown_name_of_that_user() -> None:
 
 
 def test_the_users_list_replaces_the_whole_list() -> None:
-    [top] = parse_fragment(render_users(env, [UserView(1, "Ann"), UserView(2, "Bo")]))
-    assert (top.get("id"), top.get("hx-swap-oob")) == ("users", "true")
+    [top] = parse_fragment(Fragments(env).users([UserView(1, "Ann"), UserView(2, "Bo")]))
+    assert (top.get("id"), top.get("hx-swap-oob")) == ("users", None)
     assert [li.get("id") for li in top.findall("li")] == ["user-1", "user-2"]

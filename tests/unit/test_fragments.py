@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 import pytest
 
 from tests.support import by_id, parse_fragment, text_of
 from webapp.chat.events import PresenceChanged, RoomChanged, RoomCreated, RoomDeleted, RoomView, UserRenamed, UserView
-from webapp.realtime.fanout import Counts
-from webapp.realtime.fragments import render_error, render_event
+from webapp.realtime.coalesce import Counts
+from webapp.realtime.fragments import Fragments
+from tests.support import render_event
 from webapp.rendering import create_environment
 
 EVIL_NAMES = [
@@ -27,7 +27,7 @@ def env():
 
 
 def room(name: str = "Tea", room_id: int = 7) -> RoomView:
-    return RoomView(room_id, name, "#5da247", datetime(2026, 1, 1, tzinfo=UTC), 3, 2)
+    return RoomView(room_id, name, "#5da247", 3, 2)
 
 
 def rendered(env, event) -> dict[str, list]:
@@ -48,9 +48,9 @@ def test_room_created_appends_one_entry_to_the_list(env) -> None:
 def test_room_changed_replaces_the_entry_and_the_open_room_title(env) -> None:
     fragments = rendered(env, RoomChanged(room("Coffee")))
     [entry] = fragments["lobby"]
-    assert (entry.get("id"), entry.get("hx-swap-oob")) == ("room-7", "true")
+    assert (entry.get("id"), entry.get("hx-swap-oob")) == ("room-7", None)
     [title] = fragments["room:7"]
-    assert (title.get("id"), title.get("hx-swap-oob"), text_of(title)) == ("room-title", "true", "Coffee")
+    assert (title.get("id"), title.get("hx-swap-oob"), text_of(title)) == ("room-title", None, "Coffee")
 
 
 def test_room_deleted_removes_the_entry(env) -> None:
@@ -64,12 +64,12 @@ def test_user_renamed_form_goes_to_that_user_only(env) -> None:
     # Everyone may see the new name where it is shown (see test_chat_fragments), not the form.
     assert [el.get("id") for el in fragments["lobby"]] == ["renamed-5"]
     [me] = fragments["user:5"]
-    assert (me.get("id"), me.get("hx-swap-oob")) == ("me", "true")
+    assert (me.get("id"), me.get("hx-swap-oob")) == ("me", None)
     assert me.find(".//input[@name='name']").get("value") == "Nimble Newt 3"
 
 
 def test_presence_changes_reach_the_lobby_only_as_coalesced_counts(env) -> None:
-    assert rendered(env, PresenceChanged(7, UserView(5, "x"), True, 1)).get("lobby") is None
+    assert rendered(env, PresenceChanged(7, UserView(5, "x"), True)).get("lobby") is None
     html = env.get_template("fragments/counts.html").render(changes=[(7, Counts(messages=4, users=None)), (8, Counts(users=2))])
     swaps = {el.get("id"): (el.get("hx-swap-oob"), text_of(el)) for el in parse_fragment(html)}
     assert swaps == {"msgcount-7": ("true", "4"), "usercount-8": ("true", "2")}
@@ -91,7 +91,7 @@ def test_room_names_are_only_ever_text(env, name: str) -> None:
 
 
 def test_error_fragment(env) -> None:
-    [errors] = parse_fragment(render_error(env, "name_too_long", "Names are <b>short</b>"))
+    [errors] = parse_fragment(Fragments(env).error("name_too_long", "Names are <b>short</b>"))
     assert (errors.get("id"), errors.get("hx-swap-oob")) == ("errors", "afterbegin")
     [notice] = errors
     assert (notice.get("class"), notice.get("data-code"), text_of(notice)) == ("error", "name_too_long", "Names are <b>short</b>")

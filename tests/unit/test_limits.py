@@ -1,17 +1,13 @@
-"""Token buckets, the action table, and the limits as settings."""
+"""Token buckets, each command's budget, and the limits as settings."""
 
 from __future__ import annotations
-
-import asyncio
-from types import SimpleNamespace
 
 import pytest
 
 from webapp.chat.errors import ChatError
 from webapp.realtime import limits
 from webapp.realtime.commands import AnyCommand, CreateRoom, RenameUser
-from webapp.realtime.limits import KINDS, Bucket, Limiter
-from webapp.realtime.subscriber import SocketSubscriber
+from webapp.realtime.limits import Bucket, Limiter
 from webapp.settings import Rate, Settings, SettingsError
 
 
@@ -48,10 +44,9 @@ def test_limits_are_per_identity_and_per_kind() -> None:
         limiter.admit(1, RenameUser(name="f"))
 
 
-def test_every_command_is_limited_by_some_kind() -> None:
-    actions = {command.__struct_config__.tag for command in AnyCommand.__args__}
-    assert actions <= set(KINDS)
-    assert set(KINDS.values()) == set(Limiter(Settings()).rates)
+def test_every_command_draws_on_a_budget_the_limiter_has() -> None:
+    budgets = {command.budget for command in AnyCommand.__args__}
+    assert budgets == set(Limiter(Settings()).rates)
 
 
 def test_refilled_identity_buckets_are_forgotten(monkeypatch) -> None:
@@ -82,41 +77,3 @@ def test_limits_are_settings_with_defaults() -> None:
     for bad in ("5", "five/1", "0/10", "5/0", "5/-1"):
         with pytest.raises(SettingsError, match="RATE_ROOMS"):
             Settings.from_env({"SECRET_KEY": "k", "RATE_ROOMS": bad})
-
-
-def test_a_socket_queue_that_fills_up_marks_the_socket_for_dropping() -> None:
-    # The queue per socket is bounded: the socket is closed (1013) rather than the queue grown.
-    subscriber = SocketSubscriber(plugin=SimpleNamespace(_backend=None), max_backlog=2, backlog_strategy="backoff")
-    drops = []
-    subscriber.on_overflow = lambda: drops.append(subscriber.qsize)
-    assert subscriber.put_nowait(b"1") and subscriber.put_nowait(b"2")
-    assert not subscriber.overflowed and drops == []
-    assert not subscriber.put_nowait(b"3")
-    assert not subscriber.put_nowait(b"4")
-    assert subscriber.overflowed and subscriber.qsize == 2
-    assert drops == [2]  # dropped once, however many fragments are refused after
-
-
-async def test_a_socket_queue_hands_fragments_to_its_sender_in_order_and_wakes_it() -> None:
-    subscriber = SocketSubscriber(plugin=SimpleNamespace(_backend=None), max_backlog=3, backlog_strategy="backoff")
-    received = []
-
-    async def send(data: bytes) -> None:
-        received.append(data)
-
-    async with subscriber.run_in_background(send, join=False):
-        subscriber.put_nowait(b"1")
-        subscriber.put_nowait(b"2")
-        for _ in range(3):
-            await asyncio.sleep(0)
-        assert received == [b"1", b"2"] and subscriber.qsize == 0
-        # The sender now waits on an empty queue; a new fragment wakes it.
-        subscriber.put_nowait(b"3")
-        for _ in range(3):
-            await asyncio.sleep(0)
-        assert received == [b"1", b"2", b"3"]
-    # The plugin ends a subscriber's stream by putting None, after what is queued.
-    subscriber.put_nowait(b"4")
-    await subscriber.put(None)
-    async with asyncio.timeout(1):
-        assert [data async for data in subscriber.iter_events()] == [b"4"]

@@ -4,7 +4,7 @@ import pytest
 
 from webapp import settings as settings_module
 from webapp.db.engine import normalize_url
-from webapp.realtime.backends import asyncpg_dsn
+from webapp.realtime.bus import asyncpg_dsn
 from webapp.settings import Settings, SettingsError
 
 

@@ -20,18 +20,19 @@ from webapp.chat.events import (
     UserView,
 )
 from webapp.chat.names import NAME_MAX, clean_name
-from webapp.realtime.fragments import render_error, render_event, render_presence
+from webapp.realtime.fragments import Fragments
+from tests.support import render_event
 from webapp.rendering import create_environment
 
 PLAIN = "Plain Text"
 
 
 def room(name: str) -> RoomView:
-    return RoomView(7, name, "#5da247", datetime(2026, 1, 1, tzinfo=UTC), 3, 2)
+    return RoomView(7, name, "#5da247", 3, 2)
 
 
 def message(body: str, author: str) -> MessageView:
-    return MessageView(5, 7, UserView(2, author), body, datetime(2026, 1, 1, tzinfo=UTC))
+    return MessageView(5, 7, UserView(2, author), body, datetime(2026, 1, 1, tzinfo=UTC), seq=5)
 
 
 def events_html(env, event) -> str:
@@ -45,10 +46,10 @@ PLACES = {
     "room changed": lambda env, text: events_html(env, RoomChanged(room(text))),
     "user renamed": lambda env, text: events_html(env, UserRenamed(UserView(1, text))),
     "search echo": lambda env, text: env.get_template("fragments/rooms.html").render(rooms=[], total=0, search=text),
-    "error detail": lambda env, text: render_error(env, "bad_data", text),
+    "error detail": lambda env, text: Fragments(env).error("bad_data", text),
     "message body": lambda env, text: events_html(env, MessageCreated(message(text, "Author"), 1)),
     "message author": lambda env, text: events_html(env, MessageCreated(message("hello", text), 1)),
-    "user joined": lambda env, text: render_presence(env, [(UserView(1, text), True)]),
+    "user joined": lambda env, text: Fragments(env).presence([(UserView(1, text), True)]),
 }
 
 

@@ -17,7 +17,6 @@ class RoomView(msgspec.Struct):
     id: int
     name: str
     color: str
-    created_at: datetime
     message_count: int = 0
     user_count: int = 0
 
@@ -28,6 +27,7 @@ class MessageView(msgspec.Struct, frozen=True):
     author: UserView
     body: str
     created_at: datetime
+    seq: int  # the room change log's number of this message's latest change
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -52,7 +52,6 @@ class PresenceChanged(msgspec.Struct, tag=True):
     room_id: int
     user: UserView
     present: bool
-    user_count: int
 
 
 class StrokeView(msgspec.Struct, frozen=True):

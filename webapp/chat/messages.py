@@ -35,12 +35,22 @@ async def send_message(
     session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None
 ) -> MessageCreated:
     body = clean_body(body)
-    # Sends to one room take turns from here (PostgreSQL; SQLite writers always do),
-    # so ids are given in commit order: the order everyone receives them in.
-    seq = await session.scalar(select(Room.last_seq + 1).where(Room.id == room_id).with_for_update())
-    if seq is None:
+    # The room's row first: sends to one room take turns from here (PostgreSQL
+    # locks the row; SQLite writers always take turns), so ids and sequence
+    # numbers follow commit order. Counted in the message's own transaction,
+    # so the lobby never miscounts history.
+    bumped = (
+        await session.execute(
+            update(Room)
+            .where(Room.id == room_id)
+            .values(last_seq=Room.last_seq + 1, message_count=Room.message_count + 1)
+            .returning(Room.last_seq, Room.message_count)
+        )
+    ).first()
+    if bumped is None:
         raise ChatError("no_such_room")
-    author = await session.get_one(User, author_id)
+    seq, count = bumped
+    name = await session.scalar(select(User.name).where(User.id == author_id))
     now = utcnow()
     new_id = await session.scalar(
         _insert(session)
@@ -49,18 +59,29 @@ async def send_message(
         .returning(Message.id)
     )
     if new_id is None:
+        # A retried send: nothing new is stored, and the room's counters go back.
+        await session.execute(
+            update(Room).where(Room.id == room_id).values(last_seq=seq - 1, message_count=Room.message_count - 1)
+        )
         stored = await session.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
-        count = await session.scalar(select(Room.message_count).where(Room.id == stored.room_id))
-        return MessageCreated(_view(stored, author), count or 0, repeat=True)
-    # Counted in the message's own transaction, so the lobby never counts history.
-    count = await session.scalar(
-        update(Room).where(Room.id == room_id).values(message_count=Room.message_count + 1, last_seq=seq).returning(Room.message_count)
-    )
-    return MessageCreated(MessageView(new_id, room_id, UserView(author.id, author.name), body, now), count)
+        return MessageCreated(_view(stored, UserView(author_id, name)), count - 1, repeat=True)
+    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq), count)
 
 
-def _view(message: Message, author: User | UserView) -> MessageView:
-    return MessageView(message.id, message.room_id, UserView(author.id, author.name), message.body, message.created_at)
+def _view(message: Message, author: UserView) -> MessageView:
+    return MessageView(message.id, message.room_id, author, message.body, message.created_at, message.seq)
+
+
+async def last_seq(session: AsyncSession, room_id: int) -> int:
+    """The room change log's latest number. Read before the page it goes with:
+    a change in between is then replayed rather than missed."""
+    return await session.scalar(select(Room.last_seq).where(Room.id == room_id)) or 0
+
+
+async def seq_of(session: AsyncSession, room_id: int, message_id: int) -> int:
+    """The sequence number of a message's latest change (0 for none of this room's)."""
+    query = select(Message.seq).where(Message.room_id == room_id, Message.id == message_id)
+    return await session.scalar(query) or 0
 
 
 class Page(msgspec.Struct, frozen=True):
@@ -72,33 +93,33 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
     """Up to PAGE_SIZE messages older than `before_id` (the newest without it).
     Keyset-paged on the (room_id, id) index: each page costs the same however
     long the history is. One row more than a page tells whether older ones exist."""
-    query = (
-        select(Message, User.id, User.name)
-        .join(User, User.id == Message.author_id)
-        .where(Message.room_id == room_id)
-        .order_by(Message.id.desc())
-        .limit(PAGE_SIZE + 1)
-    )
+    query = _with_authors().where(Message.room_id == room_id).order_by(Message.id.desc()).limit(PAGE_SIZE + 1)
     if before_id is not None:
         query = query.where(Message.id < before_id)
     rows = (await session.execute(query)).all()
-    page = [_view(message, UserView(user_id, name)) for message, user_id, name in reversed(rows[:PAGE_SIZE])]
-    return Page(page, more=len(rows) > PAGE_SIZE)
+    return Page(_views(reversed(rows[:PAGE_SIZE])), more=len(rows) > PAGE_SIZE)
+
+
+def _with_authors():
+    return select(Message, User.id, User.name).join(User, User.id == Message.author_id)
+
+
+def _views(rows) -> list[MessageView]:
+    return [_view(message, UserView(user_id, name)) for message, user_id, name in rows]
 
 
 async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit: int) -> list[MessageView] | None:
     """Every message stored after `after_id`, oldest first: what a socket that
-    reconnects has missed. None when more than `limit` were missed: the page then
-    resyncs to the newest page instead of replaying an unbounded backlog."""
-    rows = (
-        await session.execute(
-            select(Message, User.id, User.name)
-            .join(User, User.id == Message.author_id)
-            .where(Message.room_id == room_id, Message.id > after_id)
-            .order_by(Message.id)
-            .limit(limit + 1)
-        )
-    ).all()
-    if len(rows) > limit:
-        return None
-    return [_view(message, UserView(user_id, name)) for message, user_id, name in rows]
+    reconnects without a sequence number has missed. None when more than
+    `limit` were missed: the page then resyncs instead of replaying an unbounded backlog."""
+    query = _with_authors().where(Message.room_id == room_id, Message.id > after_id).order_by(Message.id)
+    rows = (await session.execute(query.limit(limit + 1))).all()
+    return None if len(rows) > limit else _views(rows)
+
+
+async def changes_after(session: AsyncSession, room_id: int, after_seq: int, limit: int) -> list[MessageView] | None:
+    """The room's changes after sequence number `after_seq`, in order: each
+    changed message once, as it is now. None past `limit` (a resync)."""
+    query = _with_authors().where(Message.room_id == room_id, Message.seq > after_seq).order_by(Message.seq)
+    rows = (await session.execute(query.limit(limit + 1))).all()
+    return None if len(rows) > limit else _views(rows)

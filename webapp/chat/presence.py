@@ -43,9 +43,8 @@ async def _sockets_of(session: AsyncSession, room_id: int, user_id: int) -> int:
 
 
 async def _change(session: AsyncSession, room_id: int, user_id: int, present: bool) -> PresenceChanged:
-    user = await session.get_one(User, user_id)
-    count = (await user_counts(session, [room_id])).get(room_id, 0)
-    return PresenceChanged(room_id, UserView(user.id, user.name), present, count)
+    name = await session.scalar(select(User.name).where(User.id == user_id))
+    return PresenceChanged(room_id, UserView(user_id, name), present)
 
 
 async def _lock_room(session: AsyncSession, room_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,14 +12,14 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import RoomChanged, RoomCreated, RoomDeleted, RoomView
 from webapp.chat.names import clean_name, generate_room_name
 from webapp.chat.palette import is_color, random_room_color
-from webapp.db.models import Room
+from webapp.db.models import Room, utcnow
 
 LIST_LIMIT = 200
 SEARCH_MAX = 64
 
 
 def _view(room: Room, user_count: int = 0) -> RoomView:
-    return RoomView(room.id, room.name, room.color, room.created_at, room.message_count, user_count)
+    return RoomView(room.id, room.name, room.color, room.message_count, user_count)
 
 
 def _color(value: str) -> str:
@@ -57,8 +57,12 @@ async def get_room(session: AsyncSession, room_id: int) -> RoomView:
 
 
 async def create_room(
-    session: AsyncSession, *, creator_id: int, name: str | None = None, color: str | None = None
+    session: AsyncSession, *, creator_id: int, name: str | None = None, color: str | None = None, per_hour: int | None = None
 ) -> RoomCreated:
+    """A new room; at most `per_hour` of them an hour per creator, counted here
+    so that the cap holds across every process."""
+    if per_hour is not None and await count_created_since(session, creator_id, utcnow() - timedelta(hours=1)) >= per_hour:
+        raise ChatError("rate_limited", f"At most {per_hour} new rooms an hour; try again later.")
     name = clean_name(name) if name and name.strip() else generate_room_name()
     room = Room(
         name=name,

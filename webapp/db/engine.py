@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
@@ -45,20 +41,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-def writer(url: str, sessions: async_sessionmaker[AsyncSession]) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
-    """The one way to write: `async with write() as session:` commits at the end.
-
-    SQLite has one writer at a time, and writers that race for its lock wait in
-    its busy handler, which sleeps in steps of up to 100 ms: under a busy room
-    that was most of a message's latency. Queued on one asyncio lock, this
-    process's writers take turns without sleeping. PostgreSQL needs no queue."""
-    turns = asyncio.Lock() if normalize_url(url).startswith("sqlite") else nullcontext()
-
-    @asynccontextmanager
-    async def write() -> AsyncIterator[AsyncSession]:
-        async with turns, sessions.begin() as session:
-            yield session
-
-    return write

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from webapp.chat import drawing, messages, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
+from webapp.settings import Settings
 from webapp.realtime.commands import (
     AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, SendMessage, UndoStroke,
 )
@@ -20,10 +21,12 @@ class Caller:
     room_id: int | None
 
 
-async def execute(session: AsyncSession, caller: Caller, command: AnyCommand) -> Event:
+async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event:
     match command:
         case CreateRoom(name=name, color=color):
-            return await rooms.create_room(session, creator_id=caller.user_id, name=name, color=color)
+            return await rooms.create_room(
+                session, creator_id=caller.user_id, name=name, color=color, per_hour=settings.rooms_per_hour
+            )
         case RenameRoom(room=room_id, name=name):
             return await rooms.rename_room(session, room_id, name)
         case RecolorRoom(room=room_id, color=color):

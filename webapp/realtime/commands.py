@@ -4,7 +4,7 @@ sends a form: its fields plus HEADERS, with `action` naming the command."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -17,34 +17,44 @@ ClientId = Annotated[str, msgspec.Meta(max_length=64)]
 DETAIL_MAX = 200
 
 
+# The identity's rate budget an action spends (webapp/realtime/limits.py); None: only the socket's frame budget.
+Budget = Literal["messages", "rooms", "edits", "draws"] | None
+
+
 class Command(msgspec.Struct, tag_field="action", frozen=True):
-    pass
+    budget: ClassVar[Budget] = None
 
 
 class CreateRoom(Command, tag="create_room"):
+    budget = "rooms"
     name: Short = ""
     color: Short = ""
 
 
 class RenameRoom(Command, tag="rename_room"):
+    budget = "edits"
     room: int
     name: Short
 
 
 class RecolorRoom(Command, tag="recolor_room"):
+    budget = "edits"
     room: int
     color: Short
 
 
 class DeleteRoom(Command, tag="delete_room"):
+    budget = "edits"
     room: int
 
 
 class RenameUser(Command, tag="rename_user"):
+    budget = "edits"
     name: Short
 
 
 class Draw(Command, tag="draw"):
+    budget = "draws"
     stroke: uuid.UUID
     points: Annotated[list[float], msgspec.Meta(max_length=2 * MAX_POINTS)]
     width: int
@@ -54,14 +64,15 @@ class Draw(Command, tag="draw"):
 
 
 class UndoStroke(Command, tag="undo_stroke"):
-    pass
+    budget = "draws"
 
 
 class ResetDrawing(Command, tag="reset_drawing"):
-    pass
+    budget = "edits"
 
 
 class SendMessage(Command, tag="send_message"):
+    budget = "messages"
     # The body's length is the domain's rule (messages.clean_body); the frame bounds it too.
     body: str
     client_id: ClientId = ""

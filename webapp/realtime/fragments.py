@@ -1,4 +1,7 @@
-"""Which fragments an event becomes, and on which channels they are seen."""
+"""Which HTML fragments an event becomes, and on which channels they are seen.
+
+Each fragment is rendered once, and only when a socket of this process
+listens on its channel (hub.py); one template per thing on the wire."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from webapp.chat.events import (
     UserRenamed,
     UserView,
 )
+from webapp.chat.messages import Page
+from webapp.realtime.hub import Delivery
 
 LOBBY = "lobby"
 
@@ -32,61 +37,69 @@ def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def render_event(env: Environment, event: Event) -> Iterator[tuple[str, str]]:
-    """Yield (channel, html) pairs. Rendered once, whoever receives them."""
-    render = lambda name, **context: env.get_template(f"fragments/{name}").render(**context)  # noqa: E731
-    match event:
-        case RoomCreated(room):
-            yield LOBBY, render("room_created.html", room=room)
-        case RoomChanged(room):
-            yield LOBBY, render("room.html", room=room, oob=True)
-            yield room_channel(room.id), render("room_header.html", room=room, oob=True)
-        case RoomDeleted(room_id):
-            yield LOBBY, render("room_deleted.html", room_id=room_id)
-        case UserRenamed(user):
-            yield user_channel(user.id), render("me.html", user=user, oob=True)
-            # Names show wherever the user wrote or is, and every page hears the lobby;
-            # renames are rare enough for that one broadcast.
-            yield LOBBY, render("user_renamed.html", user=user)
-        case PresenceChanged():
-            pass  # coalesced per room by the fan-out: render_presence
-        case MessageCreated(message=message, repeat=False):
-            # Fanned out to the room's members only: what is said reaches the people in it.
-            yield room_channel(message.room_id), render("messages_appended.html", messages=[message])
-        case MessageCreated(repeat=True):
-            pass  # a retried send: it was shown when it was stored
-        case StrokeDrawn(room_id, stroke):
-            # Only the part drawn since the last batch, never the whole board.
-            yield room_channel(room_id), render("stroke_drawn.html", stroke=stroke)
-        case StrokeUndone(room_id, stroke_id):
-            yield room_channel(room_id), render("stroke_undone.html", stroke_id=stroke_id)
-        case DrawingReset(room_id):
-            yield room_channel(room_id), render("drawing.html", strokes=[], oob=True)
+class Fragments:
+    """Renders events and socket-only fragments through the one Jinja environment."""
 
+    def __init__(self, env: Environment) -> None:
+        self.env = env
 
-def render_presence(env: Environment, changes: list[tuple[UserView, bool]]) -> str:
-    """A room's entrances and exits (user, present) as one fragment: each user's
-    latest state. An entrance of a user already listed is dropped by the page."""
-    latest = {user.id: (user, present) for user, present in changes}
-    joined = [user for user, present in latest.values() if present]
-    left = [user for user, present in latest.values() if not present]
-    return env.get_template("fragments/presence.html").render(joined=joined, left=left)
+    def render(self, name: str, **context) -> str:
+        return self.env.get_template(f"fragments/{name}").render(**context)
 
+    def _later(self, name: str, **context):
+        return lambda: self.render(name, **context)
 
-def render_users(env: Environment, users: list[UserView]) -> str:
-    """The whole users list, sent to a socket as it opens: no entrance is missed
-    between the page's render and the socket's subscription."""
-    return env.get_template("fragments/users.html").render(users=users, oob=True)
+    def deliveries(self, event: Event) -> Iterator[Delivery]:
+        later = self._later
+        match event:
+            case RoomCreated(room):
+                yield LOBBY, None, later("room_created.html", room=room)
+            case RoomChanged(room):
+                yield LOBBY, None, later("room.html", room=room)
+                yield room_channel(room.id), None, later("room_header.html", room=room)
+            case RoomDeleted(room_id):
+                yield LOBBY, None, later("room_deleted.html", room_id=room_id)
+            case UserRenamed(user):
+                yield user_channel(user.id), None, later("me.html", user=user)
+                # Names show wherever the user wrote or is, and every page hears the lobby;
+                # renames are rare enough for that one broadcast.
+                yield LOBBY, None, later("user_renamed.html", user=user)
+            case PresenceChanged():
+                pass  # coalesced per room: coalesce.py
+            case MessageCreated(message=message, repeat=False):
+                # Fanned out to the room's members only: what is said reaches the people in it.
+                yield room_channel(message.room_id), message.seq, later("messages_appended.html", messages=[message])
+            case MessageCreated(repeat=True):
+                pass  # a retried send: it was shown when it was stored
+            case StrokeDrawn(room_id, stroke):
+                # Only the part drawn since the last batch, never the whole board.
+                yield room_channel(room_id), None, later("stroke_drawn.html", stroke=stroke)
+            case StrokeUndone(room_id, stroke_id):
+                yield room_channel(room_id), None, later("stroke_undone.html", stroke_id=stroke_id)
+            case DrawingReset(room_id):
+                yield room_channel(room_id), None, later("drawing_reset.html")
 
+    def presence(self, changes: list[tuple[UserView, bool]]) -> str:
+        """A room's entrances and exits (user, present) as one fragment: each user's
+        latest state. An entrance of a user already listed is dropped by the page."""
+        latest = {user.id: (user, present) for user, present in changes}
+        joined = [user for user, present in latest.values() if present]
+        left = [user for user, present in latest.values() if not present]
+        return self.render("presence.html", joined=joined, left=left)
 
-def render_missed(env: Environment, messages: list[MessageView]) -> str:
-    return env.get_template("fragments/messages_appended.html").render(messages=messages)
+    def users(self, users: list[UserView]) -> str:
+        return self.render("users.html", users=users)
 
+    def missed(self, messages: list[MessageView], after_id: int) -> str:
+        """A reconnected page's missed changes, in order: messages new to it are
+        appended, changed ones it may hold replace theirs."""
+        changed = [message for message in messages if message.id <= after_id]
+        appended = [message for message in messages if message.id > after_id]
+        return self.render("messages_missed.html", changed=changed, appended=appended)
 
-def render_resync(env: Environment, room_id: int, page) -> str:
-    """The whole history panel anew, for a socket that missed too much to replay."""
-    return env.get_template("fragments/messages_resync.html").render(room_id=room_id, messages=page.messages, more=page.more)
+    def resync(self, room_id: int, page: Page, seq: int) -> str:
+        """The whole history panel anew, for a socket that missed too much to replay."""
+        return self.render("messages_resync.html", room_id=room_id, messages=page.messages, more=page.more, seq=seq)
 
-
-def render_error(env: Environment, code: str, detail: str) -> str:
-    return env.get_template("fragments/error.html").render(code=code, detail=detail)
+    def error(self, code: str, detail: str) -> str:
+        return self.render("error.html", code=code, detail=detail)

@@ -9,7 +9,7 @@ else's buckets are touched.
 The buckets and the open-socket counts live in this process's memory: with
 several processes, a client spread over all of them gets up to that many
 times the rate. The cap that must hold across processes, rooms created per
-hour, is counted in the database.
+hour, is counted in the database (chat/rooms.py).
 """
 
 from __future__ import annotations
@@ -17,28 +17,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 
-import msgspec
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from webapp.chat import rooms
 from webapp.chat.errors import ChatError
-from webapp.db.models import utcnow
+from webapp.realtime.commands import Command
 from webapp.settings import Rate, Settings
-
-# Which identity budget each action spends. A new action is limited by adding its line.
-KINDS: dict[str, str] = {
-    "send_message": "messages",
-    "create_room": "rooms",
-    "rename_room": "edits",
-    "recolor_room": "edits",
-    "delete_room": "edits",
-    "rename_user": "edits",
-    "reset_drawing": "edits",
-    "draw": "draws",
-    "undo_stroke": "draws",
-}
 
 # Identity buckets that have refilled are forgotten once there are this many.
 PRUNE_AT = 10_000
@@ -73,10 +55,6 @@ class Bucket:
         return self.tokens >= self.rate.count
 
 
-def action_of(command: msgspec.Struct) -> str:
-    return type(command).__struct_config__.tag
-
-
 class Limiter:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
@@ -95,9 +73,9 @@ class Limiter:
         """The bucket every frame of one socket spends from; it goes with the socket."""
         return Bucket(self.settings.rate_frames, self.clock)
 
-    def admit(self, user_id: int, command: msgspec.Struct) -> None:
-        """Spend one of the identity's tokens for this kind of action, or refuse it."""
-        kind = KINDS.get(action_of(command))
+    def admit(self, user_id: int, command: Command) -> None:
+        """Spend one of the identity's tokens of the command's budget, or refuse it."""
+        kind = command.budget
         if kind is None:
             return
         bucket = self._buckets.get((user_id, kind))
@@ -106,13 +84,6 @@ class Limiter:
             bucket = self._buckets[(user_id, kind)] = Bucket(self.rates[kind], self.clock)
         if not bucket.take():
             raise ChatError("rate_limited")
-
-    async def within_caps(self, session: AsyncSession, user_id: int, command: msgspec.Struct) -> None:
-        """Caps counted in the database, inside the command's own transaction."""
-        if action_of(command) == "create_room":
-            created = await rooms.count_created_since(session, user_id, utcnow() - timedelta(hours=1))
-            if created >= self.settings.rooms_per_hour:
-                raise ChatError("rate_limited", f"At most {self.settings.rooms_per_hour} new rooms an hour; try again later.")
 
     def open_socket(self, user_id: int) -> bool:
         """Count one more open socket for this identity, unless it is at its cap."""

@@ -1,18 +1,21 @@
-"""A connection: its handler reads frames and runs them as commands; its
-subscriber's task writes fragments."""
+"""A connection: its handler reads frames and runs them as commands; the hub
+writes what it is sent straight into its outlet.
+
+    frame ─▶ commands.parse ─▶ limits ─▶ Writer.run(actions.execute): one commit for the jobs queued together
+                                           └─▶ bus ─▶ Hub.deliver ─▶ every subscribed socket's outlet
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import uuid
 from contextlib import suppress
 from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
-from litestar.datastructures import State
 from litestar.exceptions import WebSocketDisconnect
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from webapp.chat import messages, presence, users
@@ -21,15 +24,15 @@ from webapp.chat.events import UserView
 from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
-from webapp.realtime.fragments import LOBBY, render_error, render_missed, render_resync, render_users, room_channel, user_channel
-from webapp.realtime.subscriber import SocketSubscriber
+from webapp.realtime.fragments import LOBBY, room_channel, user_channel
+from webapp.realtime.hub import Connection
+from webapp.realtime.protocol import OUTLET, Outlet, text_frame
+from webapp.services import Services
 
 log = logging.getLogger(__name__)
 
-# Close codes. htmx-ext-ws reconnects after 1006, 1011, 1012 and 1013 only.
+# htmx-ext-ws reconnects after 1006, 1011, 1012 and 1013 only.
 TRY_AGAIN_LATER = 1013
-FORBIDDEN = 4403
-NOT_FOUND = 4404
 
 
 def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
@@ -44,39 +47,43 @@ def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
 
 
 @websocket("/ws")
-async def lobby_socket(socket: WebSocket, state: State) -> None:
-    await serve(socket, state, room_id=None)
+async def lobby_socket(socket: WebSocket, services: NamedDependency[Services]) -> None:
+    await serve(socket, services, room_id=None)
 
 
 @websocket("/rooms/{room_id:int}/ws")
-async def room_socket(socket: WebSocket, state: State, room_id: FromPath[int]) -> None:
-    await serve(socket, state, room_id=room_id)
+async def room_socket(socket: WebSocket, services: NamedDependency[Services], room_id: FromPath[int]) -> None:
+    await serve(socket, services, room_id=room_id)
 
 
-async def serve(socket: WebSocket, state: State, room_id: int | None) -> None:
-    if not origin_allowed(socket, state.settings.allowed_origins):
-        await socket.close(code=FORBIDDEN, reason="foreign origin")
+async def serve(socket: WebSocket, services: Services, room_id: int | None) -> None:
+    # Refused before the handshake: the client sees an HTTP 403 (or 404).
+    if not origin_allowed(socket, services.settings.allowed_origins):
+        await socket.close()
         return
-    user, room_found = await _visitor(socket, state, room_id)
+    user, room_found = await _visitor(socket, services, room_id)
     if not room_found:
-        await socket.close(code=NOT_FOUND, reason="no such room")
+        await _refuse(socket, 404)
         return
-    if user is None:
-        await socket.close(code=FORBIDDEN, reason="no identity")
-        return
-    if not state.limiter.open_socket(user.id):
-        await socket.close(code=FORBIDDEN, reason="too many sockets")
+    if user is None or not services.limiter.open_socket(user.id):
+        await socket.close()
         return
     try:
-        await _serve_accepted(socket, state, user, room_id)
+        await _serve_accepted(socket, services, user, room_id)
     finally:
-        state.limiter.close_socket(user.id)
+        services.limiter.close_socket(user.id)
 
 
-async def _visitor(socket: WebSocket, state: State, room_id: int | None) -> tuple[UserView | None, bool]:
+async def _refuse(socket: WebSocket, status: int) -> None:
+    """An HTTP answer to the handshake (the ASGI websocket denial response)."""
+    await socket.send({"type": "websocket.http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+    await socket.send({"type": "websocket.http.response.body", "body": b"no such room"})
+
+
+async def _visitor(socket: WebSocket, services: Services, room_id: int | None) -> tuple[UserView | None, bool]:
     """The socket's user, and whether its room exists. A function of its own, so
     that its database session is not held as long as the socket is open."""
-    async with state.sessions() as session:
+    async with services.sessions() as session:
         user = await users.get_user(session, socket.session.get("uid", 0))
         try:
             if room_id is not None:
@@ -86,88 +93,80 @@ async def _visitor(socket: WebSocket, state: State, room_id: int | None) -> tupl
     return user, True
 
 
-async def _serve_accepted(socket: WebSocket, state: State, user: UserView, room_id: int | None) -> None:
+async def _serve_accepted(socket: WebSocket, services: Services, user: UserView, room_id: int | None) -> None:
+    outlet: Outlet = socket.scope["extensions"][OUTLET]
+    outlet.limit = services.settings.socket_queue_size
+    outlet.on_overflow = lambda: _drop(socket)
     await socket.accept()
-    caller = Caller(user.id, room_id)
+    connection = Connection(outlet)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
-    async with state.channels.start_subscription(channels) as subscriber:
-        # Subscribed first, caught up second: a message stored in between is both
-        # live in the queue and in the replay, never in neither. The sender drops
-        # the live copy.
-        socket_id = uuid.uuid4().hex
+    # Subscribed first, caught up second: a change stored in between is both
+    # held for the socket and in the catch-up, never in neither. The connection
+    # drops the held copy.
+    services.hub.subscribe(connection, channels)
+    socket_id = uuid.uuid4().hex
+    try:
         if room_id is not None:
-            await _publish_in_transaction(state, presence.join, socket_id=socket_id, server_id=state.server_id, room_id=room_id, user_id=user.id)
-        try:
-            replayed_through = await _catch_up(socket, state, room_id) if room_id is not None else None
-            async with subscriber.run_in_background(_sender(socket, replayed_through), join=False):
-                # Frames are read in the handler's own task: two tasks per socket, this
-                # one and the subscriber's sender.
-                subscriber.on_overflow = lambda: _drop(socket, subscriber)
-                await _read_frames(socket, state, caller, subscriber)
-        except WebSocketDisconnect:
-            pass  # gone during the catch-up
-        finally:
-            if room_id is not None:
-                await _publish_in_transaction(state, presence.leave, socket_id)
+            await services.writer.run(
+                lambda session: presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
+            )
+            connection.caught_up(await _catch_up(socket, services, outlet, room_id, user))
+        else:
+            connection.caught_up(0)
+        await _read_frames(socket, services, Caller(user.id, room_id), outlet)
+    finally:
+        services.hub.unsubscribe(connection, channels)
+        if room_id is not None:
+            with suppress(Exception):
+                await services.writer.run(lambda session: presence.leave(session, socket_id))
 
 
-APPENDED = re.compile(rb'<div id="messages" hx-swap-oob="beforeend">')
-MESSAGE_ID = re.compile(rb'id="message-(\d+)"')
+def _sequence(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() and len(value) < 19 else None
 
 
-def _sender(socket: WebSocket, replayed_through: int | None):
-    skip_through = replayed_through
-
-    async def send(data: bytes) -> None:
-        nonlocal skip_through
-        if skip_through is not None and APPENDED.search(data):
-            ids = [int(found) for found in MESSAGE_ID.findall(data)]
-            if ids and max(ids) <= skip_through:
-                return  # already sent in the catch-up
-            skip_through = None  # past the catch-up: every later message is new
-        # Fragments still queued when the browser goes away have nobody to reach.
-        # (uvicorn raises an OSError for a socket it closed itself, on shutdown.)
-        try:
-            await socket.send_text(data)
-        except (WebSocketDisconnect, OSError):
-            pass
-
-    return send
-
-
-async def _publish_in_transaction(state: State, service, *args, **kwargs) -> None:
-    async with state.write() as session:
-        event = await service(session, *args, **kwargs)
-    if event is not None:
-        state.fanout.publish(event)
-
-
-async def _catch_up(socket: WebSocket, state: State, room_id: int) -> int | None:
+async def _catch_up(socket: WebSocket, services: Services, outlet: Outlet, room_id: int, user: UserView) -> int:
     """A (re)connected room socket gets what it may have missed while it was not
-    subscribed: the whole users list (state), and every message stored after
-    `?after=` (the log; the last message its page shows). Missed more than the
-    replay limit: the history panel starts over at the newest page. Sent before
-    anything live; returns the newest message id sent, for the live duplicates."""
-    after = socket.query_params.get("after", "")
-    async with state.sessions() as session:
-        people = await presence.users_in_room(session, room_id)
-        missed = await messages.replay_after(session, room_id, int(after), state.settings.replay_limit) if after.isdigit() else []
+    subscribed: the whole users list (state), and the room's changes after the
+    last its page holds (the log: `?seq=`; or, from a page that does not know
+    sequence numbers, every message after `?after=`). Missed more than the
+    replay limit: the history panel starts over at the newest page.
+
+    Returns the sequence number caught up to, the newest that the read saw:
+    changes take their numbers in commit order, so what the read did not see
+    comes later, live. The connection drops held changes up to it."""
+    fragments, limit = services.fragments, services.settings.replay_limit
+    seq, after = _sequence(socket.query_params.get("seq")), _sequence(socket.query_params.get("after"))
+    async with services.sessions() as session:
+        if seq is not None:
+            missed = await messages.changes_after(session, room_id, seq, limit)
+            through = seq
+        elif after is not None:
+            missed = await messages.replay_after(session, room_id, after, limit)
+            through = await messages.seq_of(session, room_id, after)
+        else:
+            missed, through = [], await messages.last_seq(session, room_id)
         page = await messages.page_before(session, room_id) if missed is None else None
-    await socket.send_text(render_users(state.templates, people))
+    users_lists = services.coalescer.users_lists
+    people = await users_lists.get(room_id)
+    if not users_lists.lists(room_id, user.id):
+        # Its own entrance waits for the coalescer's next flush; the page sees itself now.
+        people += fragments.presence([(user, True)])
+    outlet.write(text_frame(people.encode()))
     if page is not None:
-        await socket.send_text(render_resync(state.templates, room_id, page))
-        return page.messages[-1].id if page.messages else None
-    if missed:
-        await socket.send_text(render_missed(state.templates, missed))
-        return missed[-1].id
-    return int(after) if after.isdigit() else None
+        through = max((message.seq for message in page.messages), default=through)
+        outlet.write(text_frame(fragments.resync(room_id, page, through).encode()))
+    elif missed:
+        through = max(through, missed[-1].seq)
+        outlet.write(text_frame(fragments.missed(missed, after or 0).encode()))
+    return through
 
 
-def _drop(socket: WebSocket, subscriber: SocketSubscriber) -> None:
-    """Close a socket whose queue is full with 1013; its reader hears the disconnect
-    next. A reader that has stopped reading is cut off without the close frame
-    (realtime/protocol.py)."""
-    log.info("dropping a socket that fell %d fragments behind", subscriber.qsize)
+def _drop(socket: WebSocket) -> None:
+    """Close a socket that fell too far behind with 1013; its reader hears the
+    disconnect next. A reader that has stopped reading is cut off without the
+    close frame (realtime/protocol.py)."""
+    log.info("dropping a socket that fell %d fragments behind", socket.scope["extensions"][OUTLET].limit)
     task = asyncio.create_task(_close(socket, TRY_AGAIN_LATER, "too far behind"))
     _closing.add(task)
     task.add_done_callback(_closing.discard)
@@ -182,8 +181,8 @@ async def _close(socket: WebSocket, code: int, reason: str) -> None:
         await socket.close(code=code, reason=reason)
 
 
-async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscriber: SocketSubscriber) -> None:
-    frames = state.limiter.socket_bucket()
+async def _read_frames(socket: WebSocket, services: Services, caller: Caller, outlet: Outlet) -> None:
+    frames = services.limiter.socket_bucket()
     while True:
         message = await socket.receive()
         if message["type"] == "websocket.disconnect":
@@ -193,14 +192,11 @@ async def _read_frames(socket: WebSocket, state: State, caller: Caller, subscrib
             if not frames.take():
                 raise ChatError("rate_limited")
             command = parse(frame)
-            state.limiter.admit(caller.user_id, command)
-            async with state.write() as session:
-                await state.limiter.within_caps(session, caller.user_id, command)
-                event = await execute(session, caller, command)
-            # Published only now, after the commit: what anyone sees is stored.
-            state.fanout.publish(event)
+            services.limiter.admit(caller.user_id, command)
+            # Answered after the commit; the hub has delivered the change by then.
+            await services.writer.run(lambda session: execute(session, caller, command, services.settings))
         except ChatError as error:
-            subscriber.put_nowait(render_error(state.templates, error.code, error.detail).encode())
+            outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
         except Exception:
             log.exception("frame failed: %.200r", frame)
-            subscriber.put_nowait(render_error(state.templates, "bad_data", "That could not be done.").encode())
+            outlet.write(text_frame(services.fragments.error("bad_data", "That could not be done.").encode()))

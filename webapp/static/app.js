@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // --- One uuid for every script of the page (client_id, stroke ids). crypto.randomUUID
+  // needs a secure context; a phone on the LAN over http has none.
+  window.chatboard = {
+    uuid: function () {
+      var bytes = crypto.getRandomValues(new Uint8Array(16));
+      bytes[6] = (bytes[6] & 0x0f) | 0x40;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      var hex = Array.from(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+      return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+    },
+  };
+
   // --- Theme: the slider swaps it at once; the cookie lets the server render it next time.
   var THEME_COOKIE = "chatboard_theme";
   var themeInput = document.getElementById("theme");
@@ -138,8 +150,6 @@
   }
 
   var lost = false;
-  var GOING_AWAY = 1001;
-  var goneAway = 0; // reconnects after 1001 in a row, for the backoff
   document.addEventListener("htmx:wsConnecting", function () {
     clearInterval(countdown);
     retryAt = null;
@@ -150,7 +160,6 @@
   document.addEventListener("htmx:wsOpen", function () {
     var reconnected = lost;
     lost = false;
-    goneAway = 0;
     setConnection("open", "open");
     record("state", "open", false);
     if (reconnected) refreshRooms();
@@ -170,12 +179,6 @@
     clearInterval(countdown);
     lost = true;
     var closed = "closed (" + event.detail.event.code + ")";
-    if (event.detail.event.code === GOING_AWAY && retryAt === null) {
-      // The server went away (a restart, a deploy): htmx-ext-ws does not come back
-      // after 1001 by itself, so the page does, with the same backoff.
-      var wrapper = event.detail.socketWrapper;
-      setTimeout(function () { wrapper.reconnect(); }, htmx.config.wsReconnectDelay(goneAway++));
-    }
     if (retryAt === null) {
       // htmx-ext-ws gives up on a normal close: nothing will reconnect.
       setConnection("closed", closed);

@@ -48,15 +48,6 @@
     else early.push(JSON.stringify(fields));
   }
 
-  // crypto.randomUUID needs a secure context; a phone on the LAN over http has none.
-  function uuid() {
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.from(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
   function clamp(value, max) { return Math.min(max, Math.max(0, Math.round(value * 10) / 10)); }
 
   function toBoard(event) {
@@ -76,7 +67,7 @@
   // --- drawing here ---------------------------------------------------------
 
   function begin(pointerId, settings) {
-    var id = uuid();
+    var id = chatboard.uuid();
     var path = document.createElementNS(SVG, "path");
     path.id = "stroke-" + id;
     path.setAttribute("class", "stroke " + settings.tool);

@@ -11,15 +11,16 @@
   var soundToggle = document.getElementById("sound-toggle");
   var me = document.body.dataset.me;
 
-  // --- Reconnecting: the room socket sends the messages stored after the last
-  // one shown, so nothing said while the connection was down goes missing.
+  // --- Reconnecting: the room socket sends the room's changes after the last
+  // one the page holds (its change log's sequence number, ?seq=), so nothing
+  // said while the connection was down goes missing, and nothing comes twice.
   var createWebSocket = htmx.createWebSocket;
-  // The first connect sends after= too (0 in an empty room): what is said between
-  // the page's render and the socket's subscription is not lost either.
+  // The first connect sends seq= too (the page's own, as rendered): what is said
+  // between the page's render and the socket's subscription is not lost either.
   htmx.createWebSocket = function (url) {
-    var shown = list.querySelectorAll(".message");
-    var last = shown.length ? idOf(shown[shown.length - 1]) : 0;
-    return createWebSocket(url + (url.indexOf("?") === -1 ? "?" : "&") + "after=" + last);
+    var seq = Number(list.dataset.seq) || 0;
+    list.querySelectorAll("[data-seq]").forEach(function (el) { seq = Math.max(seq, Number(el.dataset.seq) || 0); });
+    return createWebSocket(url + (url.indexOf("?") === -1 ? "?" : "&") + "seq=" + seq);
   };
 
   // --- Composer: Enter sends, Shift+Enter makes a new line; a fresh client_id per send.
@@ -30,16 +31,12 @@
   });
   composer.addEventListener("htmx:wsConfigSend", function (event) {
     // The server stores a client_id once, so a send that is retried is not shown twice.
-    event.detail.parameters.client_id = newClientId();
+    event.detail.parameters.client_id = chatboard.uuid();
   });
   composer.addEventListener("htmx:wsAfterSend", function () {
     composer.reset();
     box.focus();
   });
-  function newClientId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
-  }
 
   // --- Scrolling. The view sticks to the bottom unless the reader scrolled up;
   // then new messages show the "new messages" button instead of moving the view.

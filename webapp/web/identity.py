@@ -8,13 +8,16 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from litestar import Request
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import SerializationException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session import SessionMiddleware
 from litestar.middleware.session.client_side import ClientSideSessionBackend, CookieBackendConfig
 
 from webapp.chat import users
 from webapp.chat.events import UserView
 from webapp.settings import Settings
+from webapp.services import Services
 
 COOKIE = "chatboard_id"
 ONE_YEAR = 365 * 24 * 3600
@@ -30,14 +33,10 @@ class IdentityCookieBackend(ClientSideSessionBackend):
             return {}
 
 
-class IdentityCookieConfig(CookieBackendConfig):
-    _backend_class = IdentityCookieBackend
-
-
 def cookie_config(settings: Settings) -> CookieBackendConfig:
     # The cookie is encrypted and authenticated (AES-GCM): a forged or
     # tampered one reads as empty, so its bearer gets a fresh identity.
-    return IdentityCookieConfig(
+    return CookieBackendConfig(
         secret=hashlib.sha256(settings.secret_key.encode()).digest(),
         key=COOKIE,
         max_age=ONE_YEAR,
@@ -47,9 +46,13 @@ def cookie_config(settings: Settings) -> CookieBackendConfig:
     )
 
 
-async def current_user(request: Request, state: State) -> UserView:
+def identity_middleware(settings: Settings) -> DefineMiddleware:
+    return DefineMiddleware(SessionMiddleware, backend=IdentityCookieBackend(config=cookie_config(settings)))
+
+
+async def current_user(request: Request, services: NamedDependency[Services]) -> UserView:
     """The visitor's user, created on their first page."""
-    async with state.write() as session:
+    async with services.transaction() as session:
         user = await users.get_user(session, request.session.get("uid", 0))
         if user is None:
             user = await users.create_user(session)

@@ -2,51 +2,47 @@
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
-from litestar.datastructures import State
+from litestar import Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
 from webapp.chat import drawing, messages, presence, rooms
-from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
+from webapp.services import Services
 from webapp.web.identity import current_user
 
 identified = {"me": Provide(current_user)}
 
 
-async def _room_list(state: State, search: str) -> dict:
-    async with state.sessions() as session:
-        try:
-            room_views, total = await rooms.list_rooms(session, search)
-        except ChatError as error:
-            raise HTTPException(status_code=400, detail=error.detail) from None
+async def _room_list(services: Services, search: str) -> dict:
+    async with services.sessions() as session:
+        room_views, total = await rooms.list_rooms(session, search)
     return {"rooms": room_views, "total": total, "search": search}
 
 
 @get("/", dependencies=identified)
-async def lobby(request: Request, state: State, me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
-    context = await _room_list(state, q)
-    if request.headers.get("hx-request"):
+async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
+    context = await _room_list(services, q)
+    if request.htmx:
         # The search box asks for the list alone.
         return Template("fragments/rooms.html", context=context)
     return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws"})
 
 
 @get("/rooms/{room_id:int}", dependencies=identified)
-async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPath[int]) -> Template:
-    async with state.sessions() as session:
-        try:
-            room = await rooms.get_room(session, room_id)
-        except ChatError:
-            raise NotFoundException() from None
+async def room_page(services: NamedDependency[Services], me: NamedDependency[UserView], room_id: FromPath[int]) -> Template:
+    async with services.sessions() as session:
+        room = await rooms.get_room(session, room_id)
+        # Read before the page: the socket asks for the changes after it, so one
+        # committed in between is replayed rather than missed.
+        seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id)
         people = await presence.users_in_room(session, room_id)
         strokes = await drawing.board(session, room_id)
-    context = await _room_list(state, "")
+    context = await _room_list(services, "")
     return Template(
         "pages/room.html",
         context={
@@ -56,6 +52,7 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
             "socket_url": f"/rooms/{room_id}/ws",
             "messages": newest.messages,
             "more": newest.more,
+            "seq": seq,
             "users": people,
             "strokes": strokes,
         },
@@ -63,13 +60,10 @@ async def room_page(state: State, me: NamedDependency[UserView], room_id: FromPa
 
 
 @get("/rooms/{room_id:int}/messages")
-async def history(state: State, room_id: FromPath[int], before: FromQuery[int | None] = None) -> Template:
+async def history(services: NamedDependency[Services], room_id: FromPath[int], before: FromQuery[int | None] = None) -> Template:
     """A page of older messages, oldest first, for scrolling back."""
-    async with state.sessions() as session:
-        try:
-            await rooms.get_room(session, room_id)
-        except ChatError:
-            raise NotFoundException() from None
+    async with services.sessions() as session:
+        await rooms.get_room(session, room_id)
         page = await messages.page_before(session, room_id, before)
     return Template(
         "fragments/history.html",
@@ -78,15 +72,12 @@ async def history(state: State, room_id: FromPath[int], before: FromQuery[int | 
 
 
 @get("/rooms/{room_id:int}/board.svg", cache=False)
-async def board_svg(state: State, room_id: FromPath[int]) -> Response:
+async def board_svg(services: NamedDependency[Services], room_id: FromPath[int]) -> Response:
     """The board as a standalone SVG file, to download."""
-    async with state.sessions() as session:
-        try:
-            await rooms.get_room(session, room_id)
-        except ChatError:
-            raise NotFoundException() from None
+    async with services.sessions() as session:
+        await rooms.get_room(session, room_id)
         strokes = await drawing.board(session, room_id)
-    svg = state.templates.get_template("fragments/drawing.html").render(strokes=strokes, oob=False)
+    svg = services.templates.get_template("fragments/drawing.html").render(strokes=strokes)
     return Response(
         svg,
         media_type="image/svg+xml",
@@ -100,16 +91,10 @@ async def info(me: NamedDependency[UserView]) -> Template:
 
 
 @get("/healthz", cache=False)
-async def healthz(state: State) -> Response:
+async def healthz(services: NamedDependency[Services]) -> Response:
     try:
-        async with state.sessions() as session:
+        async with services.sessions() as session:
             await session.execute(text("SELECT 1"))
     except Exception:
         return Response({"status": "unavailable"}, status_code=503)
     return Response({"status": "ok"})
-
-
-def not_found(request: Request, _exc: Exception) -> Response:
-    if request.headers.get("hx-request"):
-        return Response("", status_code=404)
-    return Template("pages/not_found.html", context={"me": None, "socket_url": None}, status_code=404)

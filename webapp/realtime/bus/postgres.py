@@ -1,12 +1,17 @@
-"""Channels over PostgreSQL: an outbox table, LISTEN/NOTIFY, and a listener that reconnects.
+"""The bus over PostgreSQL: a transactional outbox, LISTEN/NOTIFY, and a
+listener that reconnects.
 
-Litestar's asyncpg backend opens a connection per publish, cannot carry more
-than NOTIFY's 8,000 bytes, and loses its listener for good when the connection
-drops. Here every published event is a row of the outbox (see db/models.py):
-NOTIFY carries the row's id, plus the event when it fits; a listener reads
-larger events back by id. When the listening connection is lost the listener
-reconnects, LISTENs again and replays the rows it has not seen, so subscribers
-miss nothing.
+Each event is a row of the outbox (db/models.py), inserted in the same
+transaction as the change it describes, with a NOTIFY that PostgreSQL sends
+when, and only if, that transaction commits. So a process killed right after a
+commit loses no live event: the notification is on its way, and the row is
+there for any listener that missed it. NOTIFY carries the row's id, plus the
+event when it fits in NOTIFY's 8,000 bytes; a listener reads larger events back
+by id. When the listening connection is lost the listener reconnects, LISTENs
+again and replays the rows it has not seen.
+
+Litestar's asyncpg channels backend publishes after the fact on a connection of
+its own, cannot carry more than NOTIFY's limit and has no replay: hence this.
 """
 
 from __future__ import annotations
@@ -14,14 +19,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Iterable
 from contextlib import suppress
 
 import asyncpg
-from litestar.channels import ChannelsBackend
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from webapp.chat.events import Event
+from webapp.realtime.bus import Deliver, decode, encode
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "events"  # the outbox's channel column: every event goes to every process
 NOTIFY_CHANNEL = "chatboard_events"
 LISTENER_NAME = "chatboard-listener"  # its application_name, to tell it apart in pg_stat_activity
 # NOTIFY refuses payloads of 8,000 bytes or more; leave room for the id and channel.
@@ -34,65 +43,69 @@ RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
 PRUNE_AFTER = "1 hour"
 PRUNE_EVERY = 60
 
-PUBLISH = """
-WITH row AS (INSERT INTO outbox (channel, payload) VALUES ($1, $2) RETURNING id)
-SELECT pg_notify($3, row.id || E'\\n' || $1 || CASE WHEN octet_length($2) <= $4 THEN E'\\n' || $2 ELSE '' END)
+STAGE = text(
+    """
+WITH row AS (INSERT INTO outbox (channel, payload) VALUES (:channel, CAST(:payload AS text)) RETURNING id)
+SELECT pg_notify(:notify, row.id || E'\\n' || :channel || CASE WHEN octet_length(CAST(:payload AS text)) <= :inline THEN E'\\n' || :payload ELSE '' END)
 FROM row
 """
+)
 
 
-class PostgresChannelsBackend(ChannelsBackend):
+class PostgresBus:
     def __init__(self, dsn: str) -> None:
         self._dsn = dsn
         self._pool: asyncpg.Pool | None = None
-        self._channels: set[str] = set()
         self._queue: asyncio.Queue[tuple[int, str, str | None]] = asyncio.Queue()
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._first_id: int | None = None  # rows before it were published before this backend started
         self._last_id = 0
         self._listener: asyncio.Task | None = None
+        self._relay: asyncio.Task | None = None
         self._connection: asyncpg.Connection | None = None
         # Set while a listening connection is up; tests wait on it.
         self.listening = asyncio.Event()
 
-    async def on_startup(self) -> None:
-        self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=4)
+    async def start(self, deliver: Deliver) -> None:
+        self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=2)
         self._listener = asyncio.create_task(self._listen())
         await self.listening.wait()
+        self._relay = asyncio.create_task(self._forward(deliver))
 
-    async def on_shutdown(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._listener
+    async def stop(self) -> None:
+        for task in (self._relay, self._listener):
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
         if self._pool is not None:
             await self._pool.close()
 
-    async def subscribe(self, channels: Iterable[str]) -> None:
-        self._channels.update(channels)
+    async def stage(self, session: AsyncSession, events: list[Event]) -> None:
+        # Last in the transaction: after the room's row is locked, so that the
+        # outbox ids of one room's changes follow their commit order.
+        for event in events:
+            payload = encode(event).decode()
+            await session.execute(STAGE, {"channel": CHANNEL, "payload": payload, "notify": NOTIFY_CHANNEL, "inline": INLINE_MAX_BYTES})
 
-    async def unsubscribe(self, channels: Iterable[str]) -> None:
-        self._channels.difference_update(channels)
+    def committed(self, events: list[Event]) -> None:
+        pass  # PostgreSQL sent the notifications with the commit
 
-    async def publish(self, data: bytes, channels: Iterable[str]) -> None:
-        for channel in channels:
-            await self._pool.execute(PUBLISH, channel, data.decode(), NOTIFY_CHANNEL, INLINE_MAX_BYTES)
-
-    async def stream_events(self) -> AsyncGenerator[tuple[str, bytes], None]:
+    async def _forward(self, deliver: Deliver) -> None:
         while True:
             row_id, channel, payload = await self._queue.get()
             # A replay and a late notification may bring the same row twice.
-            if row_id in self._seen or channel not in self._channels:
+            if row_id in self._seen or channel != CHANNEL:
                 continue
             self._remember(row_id)
-            if payload is None:
-                payload = await self._pool.fetchval("SELECT payload FROM outbox WHERE id = $1", row_id)
+            try:
                 if payload is None:
-                    continue
-            yield channel, payload.encode()
-
-    async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
-        raise NotImplementedError
+                    payload = await self._pool.fetchval("SELECT payload FROM outbox WHERE id = $1", row_id)
+                    if payload is None:
+                        continue
+                deliver(decode(payload))
+            except Exception:
+                log.exception("event %d not delivered", row_id)
 
     def _remember(self, row_id: int) -> None:
         self._seen[row_id] = None

@@ -1,0 +1,105 @@
+"""The services a process runs, built once in the app's lifespan and handed to
+every handler as `services` (Litestar dependency injection)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from webapp.chat import presence
+from webapp.chat.events import Event, MessageCreated
+from webapp.db.engine import create_engine, session_factory
+from webapp.db.writer import Writer, transactions
+from webapp.realtime.bus import Bus, create_bus
+from webapp.realtime.coalesce import Coalescer
+from webapp.realtime.fragments import Fragments
+from webapp.realtime.hub import Hub
+from webapp.realtime.limits import Limiter
+from webapp.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10
+
+
+@dataclass
+class Services:
+    settings: Settings
+    templates: Environment
+    fragments: Fragments
+    sessions: async_sessionmaker[AsyncSession]  # reads
+    transaction: Callable[[], AbstractAsyncContextManager[AsyncSession]]  # writes outside the socket path
+    writer: Writer  # every change a socket asks for: group commit, then the bus
+    bus: Bus
+    hub: Hub
+    coalescer: Coalescer
+    limiter: Limiter
+    server_id: str
+
+
+@asynccontextmanager
+async def running(settings: Settings, templates: Environment) -> AsyncIterator[Services]:
+    """Start the process's services, and on the way out take its sockets out of
+    the rooms, publish that, and stop."""
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    transaction = transactions(settings.database_url, sessions)
+    bus = create_bus(settings)
+    fragments = Fragments(templates)
+    hub = Hub(formats=[fragments.deliveries])
+    coalescer = Coalescer(hub, fragments, sessions)
+    hub.observers.append(coalescer.observe)
+    writer = Writer(transaction, bus)
+    if settings.crash_after_commit:
+        writer.after_commit = _crash_after_a_message
+    services = Services(
+        settings=settings, templates=templates, fragments=fragments, sessions=sessions, transaction=transaction,
+        writer=writer, bus=bus, hub=hub, coalescer=coalescer, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
+    )
+    await bus.start(hub.deliver)
+    tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run())]
+    await _beat(services)
+    tasks.append(asyncio.create_task(_heartbeat(services)))
+    try:
+        yield services
+    finally:
+        try:
+            # Queued after every change still waiting, which is committed first.
+            await writer.run(lambda session: presence.retire(session, services.server_id))
+        except Exception:
+            log.exception("could not take this process's sockets out of the rooms")
+        finally:
+            for task in tasks:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+            await bus.stop()
+            await engine.dispose()
+
+
+def _crash_after_a_message(events: list[Event]) -> None:
+    if any(isinstance(event, MessageCreated) for event in events):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+async def _beat(services: Services) -> None:
+    """Keep this process's presence alive; let presence of dead processes go."""
+    await services.writer.run(lambda session: presence.heartbeat(session, services.server_id))
+
+
+async def _heartbeat(services: Services) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            await _beat(services)
+        except Exception:
+            log.exception("presence heartbeat failed")
