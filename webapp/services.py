@@ -19,6 +19,7 @@ from webapp.chat import presence
 from webapp.chat.events import Event, MessageCreated
 from webapp.db.engine import create_engine, session_factory
 from webapp.db.writer import Writer, transactions
+from webapp.realtime.boards import Boards
 from webapp.realtime.bus import Bus, create_bus
 from webapp.realtime.coalesce import Coalescer
 from webapp.realtime.fragments import Fragments
@@ -42,6 +43,7 @@ class Services:
     bus: Bus
     hub: Hub
     coalescer: Coalescer
+    boards: Boards
     limiter: Limiter
     server_id: str
 
@@ -57,13 +59,14 @@ async def running(settings: Settings, templates: Environment) -> AsyncIterator[S
     fragments = Fragments(templates)
     hub = Hub(formats=[fragments.deliveries])
     coalescer = Coalescer(hub, fragments, sessions)
-    hub.observers.append(coalescer.observe)
+    boards = Boards(fragments, sessions)
+    hub.observers += [coalescer.observe, boards.observe]
     writer = Writer(transaction, bus)
     if settings.crash_after_commit:
         writer.after_commit = _crash_after_a_message
     services = Services(
         settings=settings, templates=templates, fragments=fragments, sessions=sessions, transaction=transaction,
-        writer=writer, bus=bus, hub=hub, coalescer=coalescer, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
+        writer=writer, bus=bus, hub=hub, coalescer=coalescer, boards=boards, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
     )
     await bus.start(hub.deliver)
     tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run())]

@@ -33,14 +33,31 @@ def path_of(frame, stroke_id: str):
     return frame.find(f"{SVG}path[@id='stroke-{stroke_id}']")
 
 
+def whole_board(el) -> bool:
+    return el.find(f"{SVG}rect[@class='board-background']") is not None
+
+
+async def on_board(client, room: int):
+    """Open a room socket and wait for the stored board it sends first."""
+    await client.connect(f"/rooms/{room}")
+    client.board = await client.expect("drawing", where=whole_board)
+    assert client.board.get("hx-swap-oob") == "innerHTML"
+    return client
+
+
 async def board_paths(client, room: int) -> dict[str, str]:
+    """The stored board, whole, as a room socket gets it when it opens."""
+    board = (await on_board(client, room)).board
+    await client.ws.close()
+    # The page itself leaves the board out: a full one is megabytes.
     page = parse_page((await client.get(f"/rooms/{room}")).text)
-    return {el.get("id"): el.get("d") for el in by_id(page, "drawing").iter(f"{SVG}path")}
+    assert list(by_id(page, "drawing").iter(f"{SVG}path")) == []
+    return {el.get("id"): el.get("d") for el in board.iter(f"{SVG}path")}
 
 
 async def test_the_other_client_watches_a_stroke_grow(clients) -> None:
     room = await new_room(clients)
-    alice, bob = await clients().connect(f"/rooms/{room}"), await clients().connect(f"/rooms/{room}")
+    alice, bob = await on_board(clients(), room), await on_board(clients(), room)
     stroke = str(uuid.uuid4())
 
     await alice.send("draw", stroke=stroke, points=[100, 100, 110, 120], **PEN)
@@ -68,25 +85,25 @@ async def test_the_other_client_watches_a_stroke_grow(clients) -> None:
 
 async def test_undo_takes_only_your_own_stroke(clients) -> None:
     room = await new_room(clients)
-    alice, bob = await clients().connect(f"/rooms/{room}"), await clients().connect(f"/rooms/{room}")
+    alice, bob = await on_board(clients(), room), await on_board(clients(), room)
     stroke = str(uuid.uuid4())
     await alice.send("draw", stroke=stroke, points=[5, 5, 50, 50], done=True, **PEN)
     await bob.expect("drawing", where=stroke_in(stroke))
 
     await bob.send("undo_stroke")
     await bob.expect_error("not_sufficient_data")
-    assert f"stroke-{stroke}" in await board_paths(bob, room)
+    assert f"stroke-{stroke}" in await board_paths(clients(), room)
 
     await alice.send("undo_stroke")
     for client in (alice, bob):
         deleted = await client.expect(f"stroke-{stroke}", where=lambda el: el.get("hx-swap-oob") == "delete")
         assert deleted is not None
-    assert await board_paths(bob, room) == {}
+    assert await board_paths(clients(), room) == {}
 
 
 async def test_reset_clears_the_board_for_everyone(clients) -> None:
     room = await new_room(clients)
-    alice, bob = await clients().connect(f"/rooms/{room}"), await clients().connect(f"/rooms/{room}")
+    alice, bob = await on_board(clients(), room), await on_board(clients(), room)
     for _ in range(2):
         stroke = str(uuid.uuid4())
         await alice.send("draw", stroke=stroke, points=[5, 5, 50, 50], done=True, **PEN)
@@ -96,7 +113,7 @@ async def test_reset_clears_the_board_for_everyone(clients) -> None:
     for client in (alice, bob):
         board = await client.expect("drawing", where=lambda el: el.get("hx-swap-oob") == "innerHTML")
         assert board.find(f"{SVG}path") is None
-    assert await board_paths(alice, room) == {}
+    assert await board_paths(clients(), room) == {}
 
 
 @pytest.mark.parametrize(
@@ -120,7 +137,7 @@ async def test_reset_clears_the_board_for_everyone(clients) -> None:
 )
 async def test_bad_draw_frames_get_an_error_and_break_nothing(clients, fields: dict, code: str) -> None:
     room = await new_room(clients)
-    drawer, watcher = await clients().connect(f"/rooms/{room}"), await clients().connect(f"/rooms/{room}")
+    drawer, watcher = await on_board(clients(), room), await on_board(clients(), room)
     kept = str(uuid.uuid4())
     await watcher.send("draw", stroke=kept, points=[1, 1, 2, 2], done=True, **PEN)
     for client in (drawer, watcher):
@@ -131,7 +148,7 @@ async def test_bad_draw_frames_get_an_error_and_break_nothing(clients, fields: d
     await drawer.ws.send(json.dumps(frame))
     await drawer.expect_error(code)
     assert not any("drawing" in frame for frame in await watcher.quiet())
-    assert list(await board_paths(watcher, room)) == [f"stroke-{kept}"]
+    assert list(await board_paths(clients(), room)) == [f"stroke-{kept}"]
 
     # The socket and the board go on working for everyone.
     good = str(uuid.uuid4())

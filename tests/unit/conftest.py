@@ -28,3 +28,11 @@ async def session(unit_database_url: str) -> AsyncIterator[AsyncSession]:
     async with session_factory(engine)() as session:
         yield session
     await engine.dispose()
+
+
+@pytest.fixture
+async def sessions(unit_database_url: str) -> AsyncIterator:
+    """The session factory of a fresh, migrated database, for code that opens its own."""
+    engine = create_engine(unit_database_url)
+    yield session_factory(engine)
+    await engine.dispose()

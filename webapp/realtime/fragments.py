@@ -20,6 +20,7 @@ from webapp.chat.events import (
     RoomDeleted,
     StrokeDrawn,
     StrokeUndone,
+    StrokeView,
     UserRenamed,
     UserView,
 )
@@ -77,7 +78,7 @@ class Fragments:
             case StrokeUndone(room_id, stroke_id):
                 yield room_channel(room_id), None, later("stroke_undone.html", stroke_id=stroke_id)
             case DrawingReset(room_id):
-                yield room_channel(room_id), None, later("drawing_reset.html")
+                yield room_channel(room_id), None, later("board.html", strokes=[])
 
     def presence(self, changes: list[tuple[UserView, bool]]) -> str:
         """A room's entrances and exits (user, present) as one fragment: each user's
@@ -100,6 +101,9 @@ class Fragments:
     def resync(self, room_id: int, page: Page, seq: int) -> str:
         """The whole history panel anew, for a socket that missed too much to replay."""
         return self.render("messages_resync.html", room_id=room_id, messages=page.messages, more=page.more, seq=seq)
+
+    def board(self, strokes: list[StrokeView]) -> str:
+        return self.render("board.html", strokes=strokes)
 
     def error(self, code: str, detail: str) -> str:
         return self.render("error.html", code=code, detail=detail)

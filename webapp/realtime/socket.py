@@ -127,7 +127,7 @@ def _sequence(value: str | None) -> int | None:
 
 async def _catch_up(socket: WebSocket, services: Services, outlet: Outlet, room_id: int, user: UserView) -> int:
     """A (re)connected room socket gets what it may have missed while it was not
-    subscribed: the whole users list (state), and the room's changes after the
+    subscribed: the whole users list and board (state), and the room's changes after the
     last its page holds (the log: `?seq=`; or, from a page that does not know
     sequence numbers, every message after `?after=`). Missed more than the
     replay limit: the history panel starts over at the newest page.
@@ -152,7 +152,7 @@ async def _catch_up(socket: WebSocket, services: Services, outlet: Outlet, room_
     if not users_lists.lists(room_id, user.id):
         # Its own entrance waits for the coalescer's next flush; the page sees itself now.
         people += fragments.presence([(user, True)])
-    outlet.write(text_frame(people.encode()))
+    outlet.write(text_frame((people + await services.boards.get(room_id)).encode()))
     if page is not None:
         through = max((message.seq for message in page.messages), default=through)
         outlet.write(text_frame(fragments.resync(room_id, page, through).encode()))

@@ -21,26 +21,19 @@
   var timer = null;
 
   var early = []; // frames drawn before the socket first opened
-  var reconnected = false;
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
     early.splice(0).forEach(function (frame) { socket.send(frame); });
-    if (reconnected) resync();
-    reconnected = true;
   });
 
-  // After a dropped socket the board may have missed strokes: take the stored
-  // board afresh, keeping a line being drawn here.
-  function resync() {
-    fetch("/rooms/" + container.dataset.room + "/board.svg", { cache: "no-store" })
-      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-      .then(function (text) {
-        var fresh = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-        board.replaceChildren.apply(board, Array.from(fresh.children, function (node) { return document.importNode(node, true); }));
-        if (current) board.appendChild(current.path);
-      })
-      .catch(function () { /* the next reconnect tries again */ });
-  }
+  // Every time the room socket opens, its first frames hold the stored board
+  // whole (late joiners, reconnects): it replaces the board's children, so a
+  // line being drawn here is put back on top.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "drawing" && current && !current.path.isConnected) {
+      board.appendChild(current.path);
+    }
+  });
 
   function send(fields) {
     // Once it exists, the wrapper itself queues frames while the socket reconnects.
@@ -143,6 +136,7 @@
   // already; only their final copy is taken, so the page holds what is stored.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     if (!event.detail.target || event.detail.target.id !== "drawing") return;
+    if (event.detail.fragment.querySelector(".board-background")) return; // the whole board: it replaces what is here
     Array.from(event.detail.fragment.children).forEach(function (incoming) {
       if (!incoming.id || incoming.id.indexOf("stroke-") !== 0) return;
       var existing = document.getElementById(incoming.id);

@@ -41,7 +41,6 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
         seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id)
         people = await presence.users_in_room(session, room_id)
-        strokes = await drawing.board(session, room_id)
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -54,7 +53,8 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
             "more": newest.more,
             "seq": seq,
             "users": people,
-            "strokes": strokes,
+            # The board comes over the socket, as it opens (realtime/boards.py).
+            "strokes": [],
         },
     )
 
