@@ -4,6 +4,7 @@
     python -m bench 1 2 4            some of them
     python -m bench --quick          small sizes, a quick look
     python -m bench 8 9 --postgres postgresql://user@127.0.0.1/chatboard_bench
+    python -m bench costs            the costs C1–C7 (bench/costs.py); c1 c3 picks some
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import scenarios
+from bench import costs, scenarios
 from bench.run import Row, notes
 from bench.server import ROOT, raise_open_files
 
@@ -48,11 +49,15 @@ def commit() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenarios", nargs="*", type=int, help="scenario numbers (default: all)")
+    parser.add_argument("scenarios", nargs="*", help="scenario numbers, c1…c7 or costs (default: scenarios 1–9)")
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--postgres", help="a PostgreSQL URL (an empty database) for scenarios 8 and 9")
     args = parser.parse_args()
-    chosen = set(args.scenarios or range(1, 10))
+    words = [w.lower() for w in args.scenarios]
+    chosen = {int(w) for w in words if w.isdigit()}
+    chosen_costs = set(range(1, 8)) if "costs" in words else {int(w[1:]) for w in words if w[:1] == "c" and w[1:].isdigit()}
+    if not words:
+        chosen = set(range(1, 10))
     scale = scenarios.QUICK if args.quick else scenarios.FULL
     raise_open_files()
     started = time.monotonic()
@@ -104,14 +109,25 @@ def main() -> int:
         else:
             show(Row("9 two processes", note="not measured: no --postgres URL"))
 
+    cost_rows: list[costs.Cost] = []
+
+    def show_cost(cost: costs.Cost) -> None:
+        cost_rows.append(cost)
+        print(f"  {cost.figure}: {cost.measured} (target {cost.target}), server CPU {cost.server_cpu:.1f} s, "
+              f"client CPU {cost.client_cpu:.1f} s; {cost.note}", flush=True)
+
+    if chosen_costs:
+        costs.run(chosen_costs, args.quick, args.postgres, show_cost)
+
     print()
     print(f"Commit {commit()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.monotonic() - started:.0f} s"
           f"{' (quick sizes)' if args.quick else ''}")
     print()
-    print(table(rows))
+    report = "\n\n".join(part for part in (table(rows) if rows else "", costs.table(cost_rows) if cost_rows else "") if part)
+    print(report)
     out = Path(ROOT / "bench" / "out")
     out.mkdir(exist_ok=True)
-    (out / f"results-{time.strftime('%H%M%S')}.md").write_text(table(rows) + "\n")
+    (out / f"results-{time.strftime('%H%M%S')}.md").write_text(report + "\n")
     return 0
 
 

@@ -41,6 +41,9 @@ class Crowd:
     senders: int = 0
     stalled: int = 0
     setup_seconds: float = 300
+    # Fetch every page (and its cookie) first, then wait for the parent's go to
+    # open the sockets: the cost of an entrance is measured without the page's.
+    pages_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,22 +104,35 @@ class Worker:
         self.stroke_sent: dict[tuple[str, int], int] = {}
         self.pen = _pen_color()
 
-    async def open(self) -> None:
+    async def open(self, pages_fetched) -> None:
+        """Open every client; `pages_fetched` is awaited between pages and sockets
+        when the crowd fetches its pages first."""
         crowd = self.crowd
         gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
         https = {url: page_client(url) for url in crowd.base_urls}
 
-        async def open_one(i: int) -> Reader:
-            base_url = crowd.base_urls[i % len(crowd.base_urls)]
+        async def cookie_of(i: int) -> str:
             async with gate:
-                cookie = await fetch_cookie(https[base_url], crowd.page)
+                return await fetch_cookie(https[crowd.base_urls[i % len(crowd.base_urls)]], crowd.page)
+
+        async def open_one(i: int, cookie: str | None = None) -> Reader:
+            base_url = crowd.base_urls[i % len(crowd.base_urls)]
+            cookie = cookie or await cookie_of(i)
+            async with gate:
                 stalled = i >= crowd.clients - crowd.stalled
                 ws = await connect(base_url, crowd.socket_path, cookie, stalled=stalled)
             sender = crowd.first_sender + i if i < crowd.senders else None
             return Reader(ws, i, sender, stalled)
 
+        async def open_all() -> list[Reader]:
+            if not crowd.pages_first:
+                return await asyncio.gather(*(open_one(i) for i in range(crowd.clients)))
+            cookies = await asyncio.gather(*(cookie_of(i) for i in range(crowd.clients)))
+            await pages_fetched()
+            return await asyncio.gather(*(open_one(i, cookie) for i, cookie in enumerate(cookies)))
+
         try:
-            self.readers = list(await asyncio.wait_for(asyncio.gather(*(open_one(i) for i in range(crowd.clients))), crowd.setup_seconds))
+            self.readers = list(await asyncio.wait_for(open_all(), crowd.setup_seconds))
         finally:
             for http in https.values():
                 await http.aclose()
@@ -270,8 +286,13 @@ def _pen_color() -> str:
 async def _serve(conn: Connection, crowd: Crowd) -> None:
     loop = asyncio.get_running_loop()
     worker = Worker(crowd)
+
+    async def pages_fetched() -> None:
+        conn.send(("pages", crowd.clients))
+        await loop.run_in_executor(None, conn.recv)  # the parent's go
+
     try:
-        await worker.open()
+        await worker.open(pages_fetched)
         conn.send(("ready", len(worker.readers)))
         while True:
             kind, payload = await loop.run_in_executor(None, conn.recv)

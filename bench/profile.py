@@ -11,7 +11,7 @@ def summarize(path: str, top: int = 30) -> str:
     with open(path) as lines:
         for line in lines:
             stack, _, count = line.rstrip().rpartition(" ")
-            if not stack:
+            if not stack or not count.isdigit():  # a line cut short when the server stopped
                 continue
             frames, n = stack.split(";"), int(count)
             total += n

@@ -102,6 +102,10 @@ class Bench:
     def cpu(self) -> float:
         return sum(server.cpu_seconds() for server in self.running)
 
+    def system_cpu(self) -> float:
+        """The kernel's part of `cpu`: on loopback, the sockets' TCP work is mostly here."""
+        return sum(server.system_seconds() for server in self.running)
+
     def peak_rss_mib(self) -> float:
         return sum(server.peak_rss_kib() for server in self.running) / 1024
 
@@ -140,7 +144,10 @@ async def create_room(base_url: str, name: str = "Bench") -> int:
 class Crowds:
     """Load processes holding `clients` sockets between them."""
 
-    def __init__(self, urls: tuple[str, ...], room_id: int | None, clients: int, senders: int = 0, stalled: int = 0, processes: int | None = None) -> None:
+    def __init__(self, urls: tuple[str, ...], room_id: int | None, clients: int, senders: int = 0, stalled: int = 0,
+                 processes: int | None = None, pages_fetched=None) -> None:
+        """`pages_fetched`: called once every client has its page and before any
+        opens its socket (the clients then fetch their pages first)."""
         page, socket_path = (f"/rooms/{room_id}", f"/rooms/{room_id}/ws") if room_id else ("/", "/ws")
         processes = processes or max(1, min(4, math.ceil(clients / 500)))
         context = multiprocessing.get_context("spawn")
@@ -151,7 +158,8 @@ class Crowds:
             share = clients // processes + (1 if p < clients % processes else 0)
             my_senders = min(share, senders // processes + (1 if p < senders % processes else 0))
             my_stalled = stalled // processes + (1 if p < stalled % processes else 0)
-            crowd = load.Crowd(urls, page, socket_path, share, first_sender=given_senders + 1, senders=my_senders, stalled=my_stalled)
+            crowd = load.Crowd(urls, page, socket_path, share, first_sender=given_senders + 1, senders=my_senders, stalled=my_stalled,
+                               pages_first=pages_fetched is not None)
             given_senders += my_senders
             given_stalled += my_stalled
             parent, child = context.Pipe()
@@ -160,6 +168,11 @@ class Crowds:
             self.links.append(parent)
             self.processes.append(process)
         self.clients, self.senders, self.stalled = clients, given_senders, given_stalled
+        if pages_fetched is not None:
+            self._collect("pages", READY_SECONDS)
+            pages_fetched()
+            for link in self.links:
+                link.send(("go", None))
         self._collect("ready", READY_SECONDS)
 
     def _collect(self, kind: str, timeout: float) -> list:

@@ -38,10 +38,15 @@ def migrate(database_url: str) -> None:
     subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
 
 
+def cpu_times(pid: int) -> tuple[float, float]:
+    """User and system (kernel) time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return sum(cpu_times(pid))
 
 
 def memory_kib(pid: int, key: str) -> int:
@@ -97,6 +102,9 @@ class ServerProcess:
         assert self.process is not None
         return self.process.pid
 
+    def system_seconds(self) -> float:
+        return cpu_times(self.pid)[1]
+
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
 
@@ -113,7 +121,7 @@ class ServerProcess:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)
         self.profile_path = out / f"profile-{time.strftime('%H%M%S')}-{self.port}.raw"
-        command = [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(self.pid), "-r", "100", "-f", "raw", "-o", str(self.profile_path), "--nonblocking"]
+        command = [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(self.pid), "-r", os.environ.get("BENCH_PROFILE_RATE", "100"), "-f", "raw", "-o", str(self.profile_path), "--nonblocking"]
         self.profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from webapp.chat import presence
 from webapp.chat.events import Event, MessageCreated
-from webapp.db.engine import create_engine, session_factory
+from webapp.db import inline_sqlite
+from webapp.db.engine import create_engine, session_factory, sqlite_path
 from webapp.db.writer import Writer, transactions
 from webapp.realtime.boards import Boards
 from webapp.realtime.bus import Bus, create_bus
@@ -52,7 +53,9 @@ class Services:
 async def running(settings: Settings, templates: Environment) -> AsyncIterator[Services]:
     """Start the process's services, and on the way out take its sockets out of
     the rooms, publish that, and stop."""
-    engine = create_engine(settings.database_url)
+    # With the memory bus this is the only process, so the only writer of a SQLite file.
+    alone = settings.channels_backend == "memory"
+    engine = create_engine(settings.database_url, alone=alone)
     sessions = session_factory(engine)
     transaction = transactions(settings.database_url, sessions)
     bus = create_bus(settings)
@@ -70,6 +73,8 @@ async def running(settings: Settings, templates: Environment) -> AsyncIterator[S
     )
     await bus.start(hub.deliver)
     tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run())]
+    if alone and (path := sqlite_path(settings.database_url)):
+        tasks.append(asyncio.create_task(inline_sqlite.checkpoints(path)))
     await _beat(services)
     tasks.append(asyncio.create_task(_heartbeat(services)))
     try:

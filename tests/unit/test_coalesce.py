@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.support import parse_fragment, text_of
-from webapp.chat.events import MessageCreated, MessageView, PresenceChanged, UserView
+from webapp.chat.events import MessageCreated, MessageView, PresenceChanged, UserRenamed, UserView
 from webapp.realtime.coalesce import Coalescer
 from webapp.realtime.fragments import LOBBY, Fragments, room_channel
 from webapp.realtime.hub import Connection, Hub
@@ -109,3 +109,17 @@ async def test_the_users_list_is_rendered_once_per_change_not_per_newcomer(monke
     assert [li.get("id") for li in top.findall("li")] == ["user-8", "user-7"]  # sorted by name
     await lists.get(1)
     assert renders == [0, 2]
+
+
+async def test_a_rename_before_the_flush_reaches_the_entrance_and_the_users_list() -> None:
+    hub, coalescer = wired(sessions=NoUsers)
+    tapes = listening(hub, room_channel(1))
+    await coalescer.users_lists.get(1)  # cached, empty
+    hub.deliver(PresenceChanged(1, UserView(7, "Old Name"), True))
+    hub.deliver(UserRenamed(UserView(7, "New Name")))  # renamed while the entrance waits for the flush
+    await coalescer.flush()
+
+    entrance = next(el for frame in tapes["room:1"].frames for el in parse_fragment(frame) if el.get("id") == "users")
+    assert [text_of(li) for li in entrance.findall("li")] == ["New Name"]
+    [listed] = parse_fragment(await coalescer.users_lists.get(1))
+    assert [text_of(li) for li in listed.findall("li")] == ["New Name"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import msgspec
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,45 +24,53 @@ def clean_body(value: str) -> str:
     return body
 
 
-def _insert(session: AsyncSession):
+# The send path in SQLAlchemy Core, on the tables: the ORM's bulk-DML layer
+# costs as much again as the statements themselves, on every message.
+ROOMS, MESSAGES, USERS = Room.__table__, Message.__table__, User.__table__
+_BUMP = (
+    update(ROOMS)
+    .where(ROOMS.c.id == bindparam("room"))
+    .values(last_seq=ROOMS.c.last_seq + 1, message_count=ROOMS.c.message_count + 1)
+    .returning(ROOMS.c.last_seq, ROOMS.c.message_count)
+)
+_UNBUMP = (
+    update(ROOMS)
+    .where(ROOMS.c.id == bindparam("room"))
+    .values(last_seq=ROOMS.c.last_seq - 1, message_count=ROOMS.c.message_count - 1)
+)
+_AUTHOR = select(USERS.c.name).where(USERS.c.id == bindparam("author"))
+
+
+def _insert(dialect: str):
     # INSERT … ON CONFLICT DO NOTHING: a retried client_id stores nothing, even
     # when the two sends race, and the transaction stays usable.
-    dialect = session.bind.dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Message)
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert
+    return insert(MESSAGES).on_conflict_do_nothing(index_elements=["author_id", "client_id"]).returning(MESSAGES.c.id)
+
+
+_INSERTS = {dialect: _insert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 async def send_message(
     session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None
 ) -> MessageCreated:
     body = clean_body(body)
+    connection = await session.connection()
     # The room's row first: sends to one room take turns from here (PostgreSQL
     # locks the row; SQLite writers always take turns), so ids and sequence
     # numbers follow commit order. Counted in the message's own transaction,
     # so the lobby never miscounts history.
-    bumped = (
-        await session.execute(
-            update(Room)
-            .where(Room.id == room_id)
-            .values(last_seq=Room.last_seq + 1, message_count=Room.message_count + 1)
-            .returning(Room.last_seq, Room.message_count)
-        )
-    ).first()
+    bumped = (await connection.execute(_BUMP, {"room": room_id})).first()
     if bumped is None:
         raise ChatError("no_such_room")
     seq, count = bumped
-    name = await session.scalar(select(User.name).where(User.id == author_id))
+    name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
     now = utcnow()
-    new_id = await session.scalar(
-        _insert(session)
-        .values(room_id=room_id, author_id=author_id, body=body, client_id=client_id or None, created_at=now, seq=seq)
-        .on_conflict_do_nothing(index_elements=["author_id", "client_id"])
-        .returning(Message.id)
-    )
+    values = {"room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now, "seq": seq}
+    new_id = (await connection.execute(_INSERTS[connection.dialect.name], values)).scalar()
     if new_id is None:
         # A retried send: nothing new is stored, and the room's counters go back.
-        await session.execute(
-            update(Room).where(Room.id == room_id).values(last_seq=seq - 1, message_count=Room.message_count - 1)
-        )
+        await connection.execute(_UNBUMP, {"room": room_id})
         stored = await session.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
         return MessageCreated(_view(stored, UserView(author_id, name)), count - 1, repeat=True)
     return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq), count)

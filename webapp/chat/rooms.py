@@ -52,6 +52,12 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
     return [_view(room, counts.get(room.id, 0)) for room in rooms], total
 
 
+async def exists(session: AsyncSession, room_id: int) -> bool:
+    """Whether the room is there: what a socket asks as it opens, without the
+    count of its users that a page shows (a crowd entering would count N times)."""
+    return 0 < room_id < 2**63 and await session.scalar(select(Room.id).where(Room.id == room_id)) is not None
+
+
 async def get_room(session: AsyncSession, room_id: int) -> RoomView:
     return await _with_count(session, await _get(session, room_id))
 

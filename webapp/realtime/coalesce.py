@@ -47,6 +47,9 @@ class Coalescer:
                 # Counts only grow; sends committed on other processes may arrive crossed.
                 counts.messages = max(counts.messages or 0, messages)
             case UserRenamed(user=user):
+                # An entrance still waiting for the flush carries the name it was made with.
+                for changes in self._presence.values():
+                    changes[:] = [(user if entered.id == user.id else entered, present) for entered, present in changes]
                 self.users_lists.renamed(user)
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)

@@ -18,10 +18,9 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from webapp.chat import messages, presence, users
+from webapp.chat import messages, presence, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
-from webapp.chat.rooms import get_room
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
 from webapp.realtime.fragments import LOBBY, room_channel, user_channel
@@ -85,12 +84,8 @@ async def _visitor(socket: WebSocket, services: Services, room_id: int | None) -
     that its database session is not held as long as the socket is open."""
     async with services.sessions() as session:
         user = await users.get_user(session, socket.session.get("uid", 0))
-        try:
-            if room_id is not None:
-                await get_room(session, room_id)
-        except ChatError:
-            return user, False
-    return user, True
+        found = room_id is None or await rooms.exists(session, room_id)
+    return user, found
 
 
 async def _serve_accepted(socket: WebSocket, services: Services, user: UserView, room_id: int | None) -> None:

@@ -9,7 +9,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import drawing, messages, presence, rooms
+from webapp.chat import drawing, messages, rooms
 from webapp.chat.events import UserView
 from webapp.services import Services
 from webapp.web.identity import current_user
@@ -40,7 +40,6 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
         # committed in between is replayed rather than missed.
         seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id)
-        people = await presence.users_in_room(session, room_id)
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -52,8 +51,10 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
             "messages": newest.messages,
             "more": newest.more,
             "seq": seq,
-            "users": people,
-            # The board comes over the socket, as it opens (realtime/boards.py).
+            # The users and the board come over the socket as it opens, from
+            # renders kept until they change (realtime/coalesce.py, realtime/boards.py):
+            # a crowd entering costs no users list rendered per page.
+            "users": [],
             "strokes": [],
         },
     )
