@@ -110,9 +110,9 @@ def per_delivery_and_entrance(sizes: Sizes, c1_ms: float | None) -> list[Cost]:
         settled = bench.settle(busy=0.05)
         entering = bench.cpu() - marks["cpu"]
         try:
-            cpu = bench.cpu()
+            cpu, kernel = bench.cpu(), bench.system_cpu()
             result = crowds.phase(1, "messages", rate=5, count=50, drain=10)
-            cpu = bench.cpu() - cpu
+            cpu, kernel = bench.cpu() - cpu, bench.system_cpu() - kernel
         finally:
             crowds.stop()
     messages_cost = (c1_ms or 0) / 1000 * result.sent
@@ -122,7 +122,8 @@ def per_delivery_and_entrance(sizes: Sizes, c1_ms: float | None) -> list[Cost]:
     return [
         Cost(f"C3 server CPU per delivery, {n:,} clients", f"{us:.1f} µs", "≤ 10 µs", us <= 10 and result.delivered == result.expected,
              cpu, result.client_cpu,
-             f"{result.delivered:,}/{result.expected:,} delivered; {cpu:.2f} s less {result.sent} messages × C1"),
+             f"{result.delivered:,}/{result.expected:,} delivered; {cpu:.2f} s less {result.sent} messages × C1; "
+             f"{kernel / max(cpu, 1e-9):.0%} of it in the kernel"),
         Cost(f"C4 server CPU per entrance, room of {n:,}", f"{entrance_ms:.2f} ms", "≤ 2 ms; settles ≤ 5 s",
              entrance_ms <= 2 and settle_s <= 5, entering, 0,
              f"sockets opened in {opened:.1f} s, the server idle {settled:.1f} s later; "
