@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import delete, distinct, func, select
+from sqlalchemy import bindparam, delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat.events import PresenceChanged, UserView
@@ -36,45 +36,57 @@ async def users_in_room(session: AsyncSession, room_id: int) -> list[UserView]:
     return [UserView(id, name) for id, name in rows]
 
 
+# Entrances and exits in SQLAlchemy Core, on the tables: a crowd entering makes
+# these statements once per socket, and the ORM's unit of work doubled their cost.
+PRESENCE, ROOMS, USERS = Presence.__table__, Room.__table__, User.__table__
+_SOCKETS_OF = (
+    select(func.count()).select_from(PRESENCE)
+    .where(PRESENCE.c.room_id == bindparam("room"), PRESENCE.c.user_id == bindparam("user"))
+)
+_NAME = select(USERS.c.name).where(USERS.c.id == bindparam("user"))
+# Entrances and exits of one room take turns (PostgreSQL; SQLite writers
+# always do), so "first socket" and the count are right across processes.
+_LOCK_ROOM = select(ROOMS.c.id).where(ROOMS.c.id == bindparam("room")).with_for_update()
+_FORGET = delete(PRESENCE).where(PRESENCE.c.id == bindparam("socket")).returning(PRESENCE.c.room_id, PRESENCE.c.user_id)
+
+
 async def _sockets_of(session: AsyncSession, room_id: int, user_id: int) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Presence).where(Presence.room_id == room_id, Presence.user_id == user_id)
-    ) or 0
+    connection = await session.connection()
+    return (await connection.execute(_SOCKETS_OF, {"room": room_id, "user": user_id})).scalar_one()
 
 
 async def _change(session: AsyncSession, room_id: int, user_id: int, present: bool) -> PresenceChanged:
-    name = await session.scalar(select(User.name).where(User.id == user_id))
+    connection = await session.connection()
+    name = (await connection.execute(_NAME, {"user": user_id})).scalar_one()
     return PresenceChanged(room_id, UserView(user_id, name), present)
-
-
-async def _lock_room(session: AsyncSession, room_id: int) -> None:
-    # Entrances and exits of one room take turns (PostgreSQL; SQLite writers
-    # always do), so "first socket" and the count are right across processes.
-    await session.execute(select(Room.id).where(Room.id == room_id).with_for_update())
 
 
 async def join(
     session: AsyncSession, *, socket_id: str, server_id: str, room_id: int, user_id: int
 ) -> PresenceChanged | None:
     """Record a room socket; an event only when it is the user's first there."""
-    await _lock_room(session, room_id)
+    connection = await session.connection()
+    await connection.execute(_LOCK_ROOM, {"room": room_id})
     first = await _sockets_of(session, room_id, user_id) == 0
-    session.add(Presence(id=socket_id, server_id=server_id, room_id=room_id, user_id=user_id))
-    await session.flush()
+    await connection.execute(
+        PRESENCE.insert(), {"id": socket_id, "server_id": server_id, "room_id": room_id, "user_id": user_id, "connected_at": utcnow()}
+    )
     return await _change(session, room_id, user_id, True) if first else None
 
 
 async def leave(session: AsyncSession, socket_id: str) -> PresenceChanged | None:
     """Forget a room socket; an event only when it was the user's last there."""
-    row = await session.get(Presence, socket_id)
+    connection = await session.connection()
+    row = (await connection.execute(_FORGET, {"socket": socket_id})).first()
     if row is None:
         return None
-    await _lock_room(session, row.room_id)
-    await session.delete(row)
-    await session.flush()
-    if await _sockets_of(session, row.room_id, row.user_id):
+    room_id, user_id = row
+    # Locked after the delete, before the count: a leave and a join of the same
+    # user still take turns on the count, whichever deletes or inserts first.
+    await connection.execute(_LOCK_ROOM, {"room": room_id})
+    if await _sockets_of(session, room_id, user_id):
         return None
-    return await _change(session, row.room_id, row.user_id, False)
+    return await _change(session, room_id, user_id, False)
 
 
 async def heartbeat(session: AsyncSession, server_id: str) -> list[PresenceChanged]:
