@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.di import Provide
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.logging import LoggingConfig
@@ -64,6 +66,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         request_class=HTMXRequest,
+        # Any other Host is refused (400) before routing: a DNS-rebinding page gets no
+        # page and no cookie. The health check answers whatever name a platform's prober uses.
+        # HTTP only: Litestar answers a websocket with an HTTP response, a 500; the
+        # socket handler refuses a foreign Host itself (realtime/socket.py: host_allowed).
+        allowed_hosts=AllowedHostsConfig(
+            allowed_hosts=settings.hosts(), exclude=["^/healthz$"], scopes={ScopeType.HTTP}, www_redirect=False
+        ),
         middleware=[identity_middleware(settings)],
         before_request=give_nonce,
         before_send=[security_headers],

@@ -37,15 +37,39 @@ log = logging.getLogger(__name__)
 TRY_AGAIN_LATER = 1013
 
 
-def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Only pages of this site (or the allowlist) may open sockets. Browsers always
-    send Origin; a client that sends none is not a page of ours."""
-    origin = socket.headers.get("origin")
-    if origin is None:
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_allowed(host: str | None, hosts: list[str]) -> bool:
+    """The Host header against Settings.hosts(), as Litestar's allowed hosts match it for pages."""
+    host = (host or "").lower()
+    return any(
+        allowed == "*" or host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+        for allowed in hosts
+    )
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port filled in; None for what is not one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc or parts.path not in {"", "/"} or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def origin_allowed(origin: str | None, secure: bool, host: str | None, allowed: tuple[str, ...]) -> bool:
+    """Only pages of this site (or the allowlist) may open sockets: the Origin's
+    scheme, host and port are the page's own (ws: is http:, wss: is https:).
+    Browsers always send Origin; a client that sends none is not a page of ours."""
+    theirs = _origin(origin) if origin else None
+    if theirs is None:
         return False
-    if origin.rstrip("/") in allowed:
-        return True
-    return urlsplit(origin).netloc == socket.headers.get("host")
+    own = _origin(f"{'https' if secure else 'http'}://{host}") if host else None
+    return theirs == own or theirs in {_origin(url) for url in allowed}
 
 
 class Since(NamedTuple):
@@ -76,7 +100,11 @@ async def room_socket(socket: WebSocket, services: NamedDependency[Services], ro
 
 async def serve(socket: WebSocket, services: Services, room_id: int | None) -> None:
     # Refused before the handshake: the client sees an HTTP 403 (or 400, 404).
-    if not origin_allowed(socket, services.settings.allowed_origins):
+    headers = socket.headers
+    if not host_allowed(headers.get("host"), services.settings.hosts()):
+        await _refuse(socket, 400, "invalid host header")
+        return
+    if not origin_allowed(headers.get("origin"), socket.scope["scheme"] == "wss", headers.get("host"), services.settings.allowed_origins):
         await socket.close()
         return
     try:
@@ -87,6 +115,11 @@ async def serve(socket: WebSocket, services: Services, room_id: int | None) -> N
     user, room_found = await _visitor(socket, services, room_id)
     if not room_found:
         await _refuse(socket, 404, "no such room")
+        return
+    if services.limiter.full():
+        # Accepted to be closed at once with 1013: htmx-ext-ws tries again later, with back-off.
+        await socket.accept()
+        await _close(socket, TRY_AGAIN_LATER, "the server is full")
         return
     if user is None or not services.limiter.open_socket(user.id):
         await socket.close()
