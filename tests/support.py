@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ from alembic.config import Config
 from litestar.middleware.session.client_side import ClientSideSessionBackend
 from sqlalchemy.engine import make_url
 
-from webapp.__main__ import socket_options
+from webapp.__main__ import server_options
 from webapp.app import create_app
 from webapp.realtime.fragments import Fragments
 from webapp.settings import Rate, Settings
@@ -52,6 +53,7 @@ NO_LIMITS = {
     "rate_edits": Rate(10**9, 1),
     "rate_draws": Rate(10**9, 1),
     "rooms_per_hour": 10**9,
+    "identities_per_hour": 10**9,
 }
 
 
@@ -140,15 +142,16 @@ class Server:
     """The app under uvicorn in a thread, on a free loopback port."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        # The port served: the development hosts allowed (Settings.hosts) name it.
+        self.settings = settings = dataclasses.replace(settings, port=self.port)
         config = uvicorn.Config(
             create_app(settings),
             log_level="warning",
-            **socket_options(settings),
+            **server_options(settings),
             lifespan="on",
         )
         self.server = uvicorn.Server(config)

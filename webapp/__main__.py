@@ -10,9 +10,18 @@ from webapp.settings import Settings
 GRACE_SECONDS = 10
 
 
-def socket_options(settings: Settings) -> dict:
-    """uvicorn's socket options, part of the app's security; the test server uses them too."""
+def server_options(settings: Settings) -> dict:
+    """uvicorn's options that are part of the app's security; the test server uses them too."""
     return {
+        # h11, not httptools: only h11 caps what a request's line and headers may
+        # take (a 400 past it). A request's headers have no time limit in uvicorn,
+        # nor does a connection that sends nothing: the proxy in front bounds those (README).
+        "http": "h11",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keepalive_seconds,
+        # X-Forwarded-For and -Proto are believed from these proxies only.
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
         # The server enforces the frame cap itself (close 1009), before reading more;
         # pinned, because the implementations differ in how they enforce it.
         "ws": "webapp.realtime.protocol:ChatProtocol",  # websockets-sansio, with our closing rules
@@ -33,11 +42,10 @@ def main() -> None:
         port=settings.port,
         workers=settings.web_concurrency,
         log_level=settings.log_level,
-        proxy_headers=True,
         # On SIGTERM: sockets closed (1001), frames being handled committed, then exit;
         # well within the usual 30 s a platform waits before SIGKILL.
         timeout_graceful_shutdown=GRACE_SECONDS,
-        **socket_options(settings),
+        **server_options(settings),
     )
 
 

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, Response
+from litestar import Litestar, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
+from litestar.enums import ScopeType
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
@@ -23,9 +25,9 @@ from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.rendering import create_environment
 from webapp.services import Services, running
 from webapp.settings import Settings
-from webapp.web.headers import security_headers
+from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import identity_middleware
-from webapp.web.pages import board_svg, healthz, history, info, lobby, room_page
+from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page
 
 STATIC = Path(__file__).parent / "static"
 
@@ -50,24 +52,37 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             lobby,
+            lobby_head,
             room_page,
             history,
             board_svg,
             info,
             healthz,
+            healthz_head,
             lobby_socket,
             room_socket,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            create_static_files_router(path="/static", directories=[STATIC], name="static", before_request=refuse_nul),
         ],
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         request_class=HTMXRequest,
-        middleware=[security_headers, identity_middleware(settings)],
+        # Any other Host is refused (400) before routing: a DNS-rebinding page gets no
+        # page and no cookie. The health check answers whatever name a platform's prober uses.
+        # HTTP only: Litestar answers a websocket with an HTTP response, a 500; the
+        # socket handler refuses a foreign Host itself (realtime/socket.py: host_allowed).
+        allowed_hosts=AllowedHostsConfig(
+            allowed_hosts=settings.hosts(), exclude=["^/healthz$"], scopes={ScopeType.HTTP}, www_redirect=False
+        ),
+        middleware=[identity_middleware(settings)],
+        before_request=give_nonce,
+        before_send=[security_headers],
+        openapi_config=None,  # no /schema pages: nothing here is an API to browse
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
         exception_handlers={NotFoundException: not_found, ChatError: chat_error},
         logging_config=LoggingConfig(
             log_exceptions="always",
-            disable_stack_trace={400, 404},
+            # Refusals are the client's mistake, not the server's: a line each, no traceback.
+            disable_stack_trace={400, 404, 405, ChatError},
             root={"level": settings.log_level.upper(), "handlers": ["queue_listener"]},
         ),
         debug=False,
@@ -76,6 +91,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def _services(state: State) -> Services:
     return state.services
+
+
+async def refuse_nul(request: Request) -> None:
+    """The file system answers a NUL in a path with a ValueError (a 500): it is the client's mistake."""
+    if "\x00" in request.scope["path"]:
+        raise ClientException("A path cannot hold a NUL character.")
 
 
 def not_found(request: HTMXRequest, _exc: Exception) -> Response:

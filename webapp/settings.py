@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import os
+import resource
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +68,42 @@ def _secret_key(env: dict[str, str], production: bool) -> str:
     return key
 
 
+# File descriptors kept free of sockets: database connections, page requests,
+# static files and logs, so that /healthz and pages answer with the sockets at their cap.
+FD_RESERVE = 200
+
+
+def default_max_sockets() -> int:
+    """Open sockets per process: the file-descriptor limit less a reserve."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 1 << 20
+    return max(1, soft - FD_RESERVE)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _has_port(host: str) -> bool:
+    # "[::1]" has none; "[::1]:8000", "example.com:8000" have one.
+    return ":" in host.rsplit("]", 1)[-1]
+
+
+def _hosts(env: dict[str, str], production: bool, host: str) -> tuple[str, ...]:
+    hosts = tuple(h.strip().lower() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip())
+    if not hosts and (production or not is_loopback(host)):
+        # A server others can reach must know its own names: any other Host is a
+        # DNS-rebinding page or a misdirected request.
+        raise SettingsError("ALLOWED_HOSTS must be set (the host names this site is served under) when ENV=production or HOST is not a loopback address")
+    return hosts
+
+
 @dataclass(frozen=True)
 class Rate:
     """At most `count` at once, refilled evenly over `seconds` (a token bucket)."""
@@ -86,6 +124,10 @@ class Settings:
     channels_backend: str = "memory"
     redis_url: str = "redis://127.0.0.1:6379/0"
     allowed_origins: tuple[str, ...] = ()
+    # The Host header values served (Litestar's allowed hosts); empty: the development defaults (hosts()).
+    allowed_hosts: tuple[str, ...] = ()
+    # Proxies trusted for X-Forwarded-For and -Proto (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = "127.0.0.1"
     cookie_secure: bool = False
     # Bounds on what one client can make the server hold.
     socket_queue_size: int = 1000
@@ -103,6 +145,13 @@ class Settings:
     rate_draws: Rate = Rate(60, 2)
     rooms_per_hour: int = 30
     sockets_per_identity: int = 20
+    # New identities per client address per hour, counted in this process's memory.
+    identities_per_hour: int = 20
+    # Open sockets per process; past it a socket is closed with 1013 (try again later).
+    max_sockets: int = field(default_factory=default_max_sockets)
+    # HTTP: the request line and headers together, and how long an idle keep-alive connection is kept.
+    max_header_bytes: int = 16384
+    keepalive_seconds: float = 5.0
     # Tests only: the process kills itself between a commit and its delivery.
     crash_after_commit: bool = False
 
@@ -120,17 +169,20 @@ class Settings:
         if backend == "postgres" and not database_url.startswith("postgres"):
             raise SettingsError("CHANNELS_BACKEND=postgres needs DATABASE_URL to be a PostgreSQL database")
         origins = tuple(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+        host = env.get("HOST") or cls.host
         return cls(
             env=env.get("ENV", "development"),
             database_url=database_url,
             secret_key=_secret_key(env, production),
-            host=env.get("HOST") or cls.host,
+            host=host,
             port=_int(env, "PORT", cls.port),
             web_concurrency=workers,
             log_level=(env.get("LOG_LEVEL") or cls.log_level).lower(),
             channels_backend=backend,
             redis_url=env.get("REDIS_URL") or cls.redis_url,
             allowed_origins=origins,
+            allowed_hosts=_hosts(env, production, host),
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or cls.forwarded_allow_ips,
             cookie_secure=env.get("COOKIE_SECURE", "true" if production else "false").lower() in {"1", "true", "yes"},
             socket_queue_size=_int(env, "SOCKET_QUEUE_SIZE", cls.socket_queue_size),
             replay_limit=_int(env, "REPLAY_LIMIT", cls.replay_limit),
@@ -142,5 +194,19 @@ class Settings:
             rate_draws=_rate(env, "RATE_DRAWS", cls.rate_draws),
             rooms_per_hour=_int(env, "ROOMS_PER_HOUR", cls.rooms_per_hour),
             sockets_per_identity=_int(env, "SOCKETS_PER_IDENTITY", cls.sockets_per_identity),
+            identities_per_hour=_int(env, "IDENTITIES_PER_HOUR", cls.identities_per_hour),
+            max_sockets=_int(env, "MAX_SOCKETS", default_max_sockets()),
             crash_after_commit=env.get("TEST_CRASH_AFTER_COMMIT") == "1",
         )
+
+    def hosts(self) -> list[str]:
+        """The Host header values this server answers: ALLOWED_HOSTS, or in
+        development localhost, 127.0.0.1 and HOST. A name without a port is
+        also allowed with the PORT served (a browser sends it when it is not 80 or 443)."""
+        names = self.allowed_hosts or ("localhost", "127.0.0.1", f"[{self.host}]" if ":" in self.host else self.host)
+        hosts = []
+        for name in dict.fromkeys(names):
+            hosts.append(name)
+            if name != "*" and not _has_port(name):
+                hosts.append(f"{name}:{self.port}")
+        return hosts

@@ -8,7 +8,7 @@ from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
 from tests.support import forged_cookie, parse_page
-from webapp.web.headers import security_headers
+from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import COOKIE
 
 
@@ -47,7 +47,7 @@ def test_a_handler_sees_the_nonce_of_its_own_response() -> None:
     async def nonce(request: Request) -> str:
         return request.state.csp_nonce
 
-    with TestClient(Litestar([nonce], middleware=[security_headers])) as client:
+    with TestClient(Litestar([nonce], before_request=give_nonce, before_send=[security_headers])) as client:
         response = client.get("/")
     assert f"'nonce-{response.text}'" in directives(response.headers["content-security-policy"])["style-src"]
 

@@ -10,8 +10,20 @@ from webapp.settings import Settings, SettingsError
 
 def test_production_needs_a_secret_key() -> None:
     with pytest.raises(SettingsError, match="SECRET_KEY"):
-        Settings.from_env({"ENV": "production"})
-    assert Settings.from_env({"ENV": "production", "SECRET_KEY": "k"}).cookie_secure is True
+        Settings.from_env({"ENV": "production", "ALLOWED_HOSTS": "chat.example"})
+    assert Settings.from_env({"ENV": "production", "SECRET_KEY": "k", "ALLOWED_HOSTS": "chat.example"}).cookie_secure is True
+
+
+def test_production_and_reachable_hosts_need_allowed_hosts() -> None:
+    for env in ({"ENV": "production", "SECRET_KEY": "k"}, {"SECRET_KEY": "k", "HOST": "0.0.0.0"}):
+        with pytest.raises(SettingsError, match="ALLOWED_HOSTS"):
+            Settings.from_env(env)
+    settings = Settings.from_env({"ENV": "production", "SECRET_KEY": "k", "ALLOWED_HOSTS": " Chat.Example , *.chat.example", "PORT": "8000"})
+    assert settings.hosts() == ["chat.example", "chat.example:8000", "*.chat.example", "*.chat.example:8000"]
+    # Development on loopback: localhost, 127.0.0.1 and the host served, with and without the port.
+    assert Settings.from_env({"SECRET_KEY": "k", "HOST": "::1", "PORT": "9000"}).hosts() == [
+        "localhost", "localhost:9000", "127.0.0.1", "127.0.0.1:9000", "[::1]", "[::1]:9000"
+    ]
 
 
 def test_development_keeps_a_generated_key(tmp_path, monkeypatch) -> None:
@@ -23,7 +35,7 @@ def test_development_keeps_a_generated_key(tmp_path, monkeypatch) -> None:
 
 
 def test_environment_is_read() -> None:
-    settings = Settings.from_env({"SECRET_KEY": "k", "PORT": "9000", "HOST": "0.0.0.0", "LOG_LEVEL": "WARNING", "ALLOWED_ORIGINS": "https://a.example/, https://b.example"})
+    settings = Settings.from_env({"SECRET_KEY": "k", "PORT": "9000", "HOST": "0.0.0.0", "ALLOWED_HOSTS": "chat.example", "LOG_LEVEL": "WARNING", "ALLOWED_ORIGINS": "https://a.example/, https://b.example"})
     assert (settings.port, settings.host, settings.log_level) == (9000, "0.0.0.0", "warning")
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
     with pytest.raises(SettingsError, match="PORT"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,11 +16,19 @@ from webapp.db.models import BODY_MAX, Message, Room, User, utcnow
 PAGE_SIZE = 50
 
 
+# A body keeps at most this many blank lines in a row: a message is not a way to push the room's history off screen.
+BLANK_LINES_MAX = 100
+_BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n){%d,}" % (BLANK_LINES_MAX + 1))
+
+
 def clean_body(value: str) -> str:
-    """A body as meant: line breaks kept (as \\n), surrounding blank space dropped."""
+    """A body as meant: line breaks kept (as \\n), surrounding blank space
+    dropped, runs of blank lines cut to BLANK_LINES_MAX."""
     if len(value) > BODY_MAX:
         raise ChatError("data_too_long", f"A message is at most {BODY_MAX} characters.")
-    body = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\x00" in value:
+        raise ChatError("bad_data", "A message cannot hold a NUL character.")
+    body = _BLANK_RUN.sub("\n" * (BLANK_LINES_MAX + 1), value.replace("\r\n", "\n").replace("\r", "\n").strip())
     if not body:
         raise ChatError("not_sufficient_data", "A message cannot be empty.")
     return body
@@ -55,6 +65,8 @@ async def send_message(
     session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None
 ) -> MessageCreated:
     body = clean_body(body)
+    if client_id and "\x00" in client_id:
+        raise ChatError("bad_data", "A client_id cannot hold a NUL character.")
     connection = await session.connection()
     # The room's row first: sends to one room take turns from here (PostgreSQL
     # locks the row; SQLite writers always take turns), so ids and sequence

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 from webapp.chat.errors import ChatError
 from webapp.db.models import NAME_MAX
@@ -29,14 +30,24 @@ def generate_room_name() -> str:
     return f"{secrets.choice(ADJECTIVES)} {secrets.choice(PLACES)}"
 
 
-# Control characters (NUL among them: PostgreSQL refuses it in text) and the
-# bidirectional overrides that make a name display as something else.
-INVISIBLE = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+# Joiners are format characters too, but emoji sequences and some scripts need them.
+JOINERS = {"\u200c", "\u200d"}
+
+
+def _visible(char: str) -> str:
+    # Control characters, and format characters (Cf) that reorder or hide text:
+    # bidirectional overrides and isolates, zero-width spaces, invisible tags.
+    if unicodedata.category(char) in {"Cc", "Cf"} and char not in JOINERS:
+        return " "
+    return char
 
 
 def clean_name(value: str) -> str:
-    """A name as the user meant it: trimmed, inner whitespace folded, no control characters, bounded."""
-    name = " ".join(value.translate(INVISIBLE).split())
+    """A name as the user meant it: NFKC-normalised (so look-alike forms are one
+    name), trimmed, inner whitespace folded, no control or format characters, bounded."""
+    if "\x00" in value:
+        raise ChatError("bad_data", "A name cannot hold a NUL character.")
+    name = " ".join("".join(map(_visible, unicodedata.normalize("NFKC", value))).split())
     if not name:
         raise ChatError("not_sufficient_data", "A name cannot be empty.")
     if len(name) > NAME_MAX:

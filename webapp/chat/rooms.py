@@ -12,7 +12,7 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import RoomChanged, RoomCreated, RoomDeleted, RoomView
 from webapp.chat.names import clean_name, generate_room_name
 from webapp.chat.palette import is_color, random_room_color
-from webapp.db.models import Room, utcnow
+from webapp.db.models import MAX_ID, Room, utcnow
 
 LIST_LIMIT = 200
 SEARCH_MAX = 64
@@ -29,8 +29,7 @@ def _color(value: str) -> str:
 
 
 async def _get(session: AsyncSession, room_id: int) -> Room:
-    # Ids are 64-bit in every database; a larger number is no room, not a driver error.
-    room = await session.get(Room, room_id) if 0 < room_id < 2**63 else None
+    room = await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
     if room is None:
         raise ChatError("no_such_room")
     return room
@@ -45,6 +44,8 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
     """Rooms in creation order (ids are assigned in that order), and how many match."""
     if len(search) > SEARCH_MAX:
         raise ChatError("data_too_long")
+    if "\x00" in search:
+        raise ChatError("bad_data", "A search cannot hold a NUL character.")
     where = Room.search_name.contains(search.strip().casefold(), autoescape=True) if search.strip() else True
     total = await session.scalar(select(func.count()).select_from(Room).where(where)) or 0
     rooms = (await session.scalars(select(Room).where(where).order_by(Room.id).limit(LIST_LIMIT))).all()
@@ -55,7 +56,7 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
 async def exists(session: AsyncSession, room_id: int) -> bool:
     """Whether the room is there: what a socket asks as it opens, without the
     count of its users that a page shows (a crowd entering would count N times)."""
-    return 0 < room_id < 2**63 and await session.scalar(select(Room.id).where(Room.id == room_id)) is not None
+    return 0 < room_id <= MAX_ID and await session.scalar(select(Room.id).where(Room.id == room_id)) is not None
 
 
 async def get_room(session: AsyncSession, room_id: int) -> RoomView:

@@ -22,6 +22,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_MAX = 64
 BODY_MAX = 4000
+# Ids and sequence numbers are INTEGER columns, 32-bit on PostgreSQL: a number past
+# them is refused as such (no row, a 400), never left to overflow in the driver.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

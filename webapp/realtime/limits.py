@@ -68,6 +68,7 @@ class Limiter:
         self._buckets: dict[tuple[int, str], Bucket] = {}
         self._prune_at = PRUNE_AT
         self._open: Counter[int] = Counter()
+        self.sockets = 0  # open in this process, all identities
 
     def socket_bucket(self) -> Bucket:
         """The bucket every frame of one socket spends from; it goes with the socket."""
@@ -85,14 +86,21 @@ class Limiter:
         if not bucket.take():
             raise ChatError("rate_limited")
 
+    def full(self) -> bool:
+        """Whether this process holds MAX_SOCKETS open sockets: the file descriptors
+        left are for pages, /healthz and the database."""
+        return self.sockets >= self.settings.max_sockets
+
     def open_socket(self, user_id: int) -> bool:
         """Count one more open socket for this identity, unless it is at its cap."""
         if self._open[user_id] >= self.settings.sockets_per_identity:
             return False
         self._open[user_id] += 1
+        self.sockets += 1
         return True
 
     def close_socket(self, user_id: int) -> None:
+        self.sockets -= 1
         self._open[user_id] -= 1
         if self._open[user_id] <= 0:
             del self._open[user_id]

@@ -4,8 +4,8 @@ This is the one module that reaches below ASGI, pinned to uvicorn 0.54
 (constraints.txt); tests/unit/test_protocol.py fails when a new uvicorn stops
 behaving as this module assumes. It uses, of `WebSocketsSansIOProtocol`: the
 `transport`, the `writable` event it keeps with pause_writing/resume_writing,
-`close_sent`/`disconnected`, `scope` built in `handle_connect`, and the
-`keepalive_timeout` and `send` hooks.
+`close_sent`/`disconnected`/`handshake_complete`, `scope` built in
+`handle_connect`, and the `keepalive_timeout` and `send` hooks.
 
 - A fragment fanned out to N sockets is framed once (`text_frame`) and written
   to each transport as it is: server frames are not masked, so the bytes are the
@@ -96,6 +96,10 @@ class ChatProtocol(WebSocketsSansIOProtocol):
             self.transport.abort()
             return
         await super().send(message)
+        if message["type"] == "websocket.http.response.body" and not message.get("more_body", False):
+            # A refused handshake (an HTTP 400 or 404) is an answered one; uvicorn
+            # would log "returned without completing handshake" as a server error.
+            self.handshake_complete = True
         if message["type"] == "websocket.accept":
             # Held for the handshake only: a few KiB per open socket otherwise.
             self.request = self.response = None

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import uuid
 from contextlib import suppress
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from litestar import WebSocket, websocket
@@ -21,6 +22,7 @@ from litestar.params import FromPath
 from webapp.chat import messages, presence, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
+from webapp.db.models import MAX_ID
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import parse
 from webapp.realtime.fragments import LOBBY, room_channel, user_channel
@@ -34,15 +36,55 @@ log = logging.getLogger(__name__)
 TRY_AGAIN_LATER = 1013
 
 
-def origin_allowed(socket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    """Only pages of this site (or the allowlist) may open sockets. Browsers always
-    send Origin; a client that sends none is not a page of ours."""
-    origin = socket.headers.get("origin")
-    if origin is None:
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_allowed(host: str | None, hosts: list[str]) -> bool:
+    """The Host header against Settings.hosts(), as Litestar's allowed hosts match it for pages."""
+    host = (host or "").lower()
+    return any(
+        allowed == "*" or host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:]))
+        for allowed in hosts
+    )
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port filled in; None for what is not one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc or parts.path not in {"", "/"} or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def origin_allowed(origin: str | None, secure: bool, host: str | None, allowed: tuple[str, ...]) -> bool:
+    """Only pages of this site (or the allowlist) may open sockets: the Origin's
+    scheme, host and port are the page's own (ws: is http:, wss: is https:).
+    Browsers always send Origin; a client that sends none is not a page of ours."""
+    theirs = _origin(origin) if origin else None
+    if theirs is None:
         return False
-    if origin.rstrip("/") in allowed:
-        return True
-    return urlsplit(origin).netloc == socket.headers.get("host")
+    own = _origin(f"{'https' if secure else 'http'}://{host}") if host else None
+    return theirs == own or theirs in {_origin(url) for url in allowed}
+
+
+class Since(NamedTuple):
+    """What a reconnecting room socket says it holds: `?seq=` and, from older pages, `?after=`."""
+
+    seq: int | None
+    after: int | None
+
+
+def _sequence(value: str | None) -> int | None:
+    """A sequence number or message id from the query (None when absent): ASCII digits, 64-bit."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID):
+        raise ValueError(f"seq and after are whole numbers from 0 to {MAX_ID}")
+    return int(value)
 
 
 @websocket("/ws")
@@ -56,27 +98,41 @@ async def room_socket(socket: WebSocket, services: NamedDependency[Services], ro
 
 
 async def serve(socket: WebSocket, services: Services, room_id: int | None) -> None:
-    # Refused before the handshake: the client sees an HTTP 403 (or 404).
-    if not origin_allowed(socket, services.settings.allowed_origins):
+    # Refused before the handshake: the client sees an HTTP 403 (or 400, 404).
+    headers = socket.headers
+    if not host_allowed(headers.get("host"), services.settings.hosts()):
+        await _refuse(socket, 400, "invalid host header")
+        return
+    if not origin_allowed(headers.get("origin"), socket.scope["scheme"] == "wss", headers.get("host"), services.settings.allowed_origins):
         await socket.close()
+        return
+    try:
+        since = Since(_sequence(socket.query_params.get("seq")), _sequence(socket.query_params.get("after")))
+    except ValueError as error:
+        await _refuse(socket, 400, str(error))
         return
     user, room_found = await _visitor(socket, services, room_id)
     if not room_found:
-        await _refuse(socket, 404)
+        await _refuse(socket, 404, "no such room")
+        return
+    if services.limiter.full():
+        # Accepted to be closed at once with 1013: htmx-ext-ws tries again later, with back-off.
+        await socket.accept()
+        await _close(socket, TRY_AGAIN_LATER, "the server is full")
         return
     if user is None or not services.limiter.open_socket(user.id):
         await socket.close()
         return
     try:
-        await _serve_accepted(socket, services, user, room_id)
+        await _serve_accepted(socket, services, user, room_id, since)
     finally:
         services.limiter.close_socket(user.id)
 
 
-async def _refuse(socket: WebSocket, status: int) -> None:
+async def _refuse(socket: WebSocket, status: int, reason: str) -> None:
     """An HTTP answer to the handshake (the ASGI websocket denial response)."""
     await socket.send({"type": "websocket.http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
-    await socket.send({"type": "websocket.http.response.body", "body": b"no such room"})
+    await socket.send({"type": "websocket.http.response.body", "body": reason.encode()})
 
 
 async def _visitor(socket: WebSocket, services: Services, room_id: int | None) -> tuple[UserView | None, bool]:
@@ -88,7 +144,7 @@ async def _visitor(socket: WebSocket, services: Services, room_id: int | None) -
     return user, found
 
 
-async def _serve_accepted(socket: WebSocket, services: Services, user: UserView, room_id: int | None) -> None:
+async def _serve_accepted(socket: WebSocket, services: Services, user: UserView, room_id: int | None, since: Since) -> None:
     outlet: Outlet = socket.scope["extensions"][OUTLET]
     outlet.limit = services.settings.socket_queue_size
     outlet.on_overflow = lambda: _drop(socket)
@@ -105,7 +161,7 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
             await services.writer.run(
                 lambda session: presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
             )
-            connection.caught_up(await _catch_up(socket, services, outlet, room_id, user))
+            connection.caught_up(await _catch_up(services, outlet, room_id, user, since))
         else:
             connection.caught_up(0)
         await _read_frames(socket, services, Caller(user.id, room_id), outlet)
@@ -116,11 +172,7 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
                 await services.writer.run(lambda session: presence.leave(session, socket_id))
 
 
-def _sequence(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() and len(value) < 19 else None
-
-
-async def _catch_up(socket: WebSocket, services: Services, outlet: Outlet, room_id: int, user: UserView) -> int:
+async def _catch_up(services: Services, outlet: Outlet, room_id: int, user: UserView, since: Since) -> int:
     """A (re)connected room socket gets what it may have missed while it was not
     subscribed: the whole users list and board (state), and the room's changes after the
     last its page holds (the log: `?seq=`; or, from a page that does not know
@@ -131,7 +183,7 @@ async def _catch_up(socket: WebSocket, services: Services, outlet: Outlet, room_
     changes take their numbers in commit order, so what the read did not see
     comes later, live. The connection drops held changes up to it."""
     fragments, limit = services.fragments, services.settings.replay_limit
-    seq, after = _sequence(socket.query_params.get("seq")), _sequence(socket.query_params.get("after"))
+    seq, after = since
     async with services.sessions() as session:
         if seq is not None:
             missed = await messages.changes_after(session, room_id, seq, limit)
@@ -182,10 +234,12 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         message = await socket.receive()
         if message["type"] == "websocket.disconnect":
             return
-        frame = message.get("text") or message.get("bytes") or b""
+        frame = message.get("text")
         try:
             if not frames.take():
                 raise ChatError("rate_limited")
+            if frame is None:
+                raise ChatError("bad_data", "A frame is text: one JSON object.")
             command = parse(frame)
             services.limiter.admit(caller.user_id, command)
             # Answered after the commit; the hub has delivered the change by then.
@@ -193,5 +247,5 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         except ChatError as error:
             outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
         except Exception:
-            log.exception("frame failed: %.200r", frame)
+            log.exception("frame failed: %.200r", frame or message.get("bytes"))
             outlet.write(text_frame(services.fragments.error("bad_data", "That could not be done.").encode()))

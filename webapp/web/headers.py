@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar import Request
+from litestar.types import Message, Scope
 
 # Scripts and styles come only from our own files: injected markup can neither
 # run script nor load anything from elsewhere. Inline style *attributes* carry
@@ -36,28 +37,28 @@ HEADERS = [
 NAMES = {b"content-security-policy"} | {name for name, _ in HEADERS}
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        https = scope.get("scheme") == "https"
-        nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
-        policy = (b"content-security-policy", CONTENT_SECURITY_POLICY.format(nonce=nonce).encode())
+def csp_nonce(scope: Scope) -> str:
+    """This response's style nonce, made the first time it is asked for."""
+    return scope["state"].setdefault("csp_nonce", secrets.token_urlsafe(16))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() not in NAMES]
-                if https:
-                    # Behind HTTPS the identity cookie is Secure even if COOKIE_SECURE was not set.
-                    headers = [(name, _secure(value) if name.lower() == b"set-cookie" else value) for name, value in headers]
-                message = {**message, "headers": [*headers, policy, *HEADERS]}
-            await send(message)
 
-        await app(scope, receive, send_with_headers)
+async def give_nonce(request: Request) -> None:
+    """A `before_request` hook: the nonce exists before a page renders its `<style>`."""
+    csp_nonce(request.scope)
 
-    return middleware
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """A `before_send` hook, so that it sees every HTTP response: those of the
+    route handlers, and those answered before any route is found (404, 405, a
+    refused Host), which route middleware never see."""
+    if message["type"] != "http.response.start":
+        return
+    policy = (b"content-security-policy", CONTENT_SECURITY_POLICY.format(nonce=csp_nonce(scope)).encode())
+    headers = [(name, value) for name, value in message.get("headers", []) if name.lower() not in NAMES]
+    if scope.get("scheme") == "https":
+        # Behind HTTPS the identity cookie is Secure even if COOKIE_SECURE was not set.
+        headers = [(name, _secure(value) if name.lower() == b"set-cookie" else value) for name, value in headers]
+    message["headers"] = [*headers, policy, *HEADERS]
 
 
 def _secure(cookie: bytes) -> bytes:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+from typing import Annotated
+
+from litestar import MediaType, Response, get, head
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
 from webapp.chat import drawing, messages, rooms
 from webapp.chat.events import UserView
+from webapp.db.models import MAX_ID
 from webapp.services import Services
 from webapp.web.identity import current_user
 
@@ -30,6 +33,11 @@ async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: N
         # The search box asks for the list alone.
         return Template("fragments/rooms.html", context=context)
     return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws"})
+
+
+@head("/", media_type=MediaType.HTML)
+async def lobby_head() -> None:
+    """A HEAD of the lobby (uptime checks): 200, and no identity made for it."""
 
 
 @get("/rooms/{room_id:int}", dependencies=identified)
@@ -61,7 +69,12 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
 
 
 @get("/rooms/{room_id:int}/messages")
-async def history(services: NamedDependency[Services], room_id: FromPath[int], before: FromQuery[int | None] = None) -> Template:
+async def history(
+    services: NamedDependency[Services],
+    room_id: FromPath[int],
+    # Ids are 64-bit: a larger number is a 400, not a driver's overflow.
+    before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+) -> Template:
     """A page of older messages, oldest first, for scrolling back."""
     async with services.sessions() as session:
         await rooms.get_room(session, room_id)
@@ -91,11 +104,22 @@ async def info(me: NamedDependency[UserView]) -> Template:
     return Template("pages/info.html", context={"me": me, "socket_url": None})
 
 
-@get("/healthz", cache=False)
-async def healthz(services: NamedDependency[Services]) -> Response:
+async def _database_answers(services: Services) -> bool:
     try:
         async with services.sessions() as session:
             await session.execute(text("SELECT 1"))
     except Exception:
+        return False
+    return True
+
+
+@get("/healthz", cache=False)
+async def healthz(services: NamedDependency[Services]) -> Response:
+    if not await _database_answers(services):
         return Response({"status": "unavailable"}, status_code=503)
     return Response({"status": "ok"})
+
+
+@head("/healthz", media_type=MediaType.JSON)
+async def healthz_head(services: NamedDependency[Services]) -> Response[None]:
+    return Response(None, status_code=200 if await _database_answers(services) else 503)
