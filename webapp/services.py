@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from webapp.chat import presence
+from webapp.chat import presence, rooms
 from webapp.chat.events import Event, MessageCreated
 from webapp.db import inline_sqlite
 from webapp.db.engine import create_engine, session_factory, sqlite_path
@@ -100,8 +100,10 @@ def _crash_after_a_message(events: list[Event]) -> None:
 
 
 async def _beat(services: Services) -> None:
-    """Keep this process's presence alive; let presence of dead processes go."""
+    """Keep this process's presence alive; let presence of dead processes go,
+    and rooms deleted past their restoring days."""
     await services.writer.run(lambda session: presence.heartbeat(session, services.server_id))
+    await services.writer.run(rooms.purge_deleted)
 
 
 async def _heartbeat(services: Services) -> None:

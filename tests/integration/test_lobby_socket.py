@@ -33,9 +33,11 @@ async def test_room_lifecycle_reaches_the_other_lobby(clients) -> None:
     assert recolored.find(".//input[@value='#2b347e']").get("checked") is not None
 
     await bob.send("delete_room", room=str(room_id))
-    deleted = await alice.expect(f"room-{room_id}", where=lambda el: el.get("hx-swap-oob") == "delete")
+    await bob.expect_error("not_allowed")  # only its creator deletes it
+    await alice.send("delete_room", room=str(room_id))
+    deleted = await bob.expect(f"room-{room_id}", where=lambda el: el.get("hx-swap-oob") == "delete")
     assert deleted.get("hx-swap-oob") == "delete"
-    page = parse_page((await alice.get("/")).text)
+    page = parse_page((await bob.get("/")).text)
     assert by_id(page, f"room-{room_id}") is None
 
 

@@ -85,8 +85,8 @@ async def test_room_changes_cross_over_in_order(two, clients_of) -> None:
     await bob.send("recolor_room", room=str(room_id), color="#2B347E")
     await alice.expect(f"room-{room_id}", where=lambda el: "#2b347e" in el.get("style"))
 
-    await bob.send("delete_room", room=str(room_id))
-    deleted = await alice.expect(f"room-{room_id}", where=lambda el: el.get("hx-swap-oob") == "delete")
+    await alice.send("delete_room", room=str(room_id))  # its creator
+    deleted = await bob.expect(f"room-{room_id}", where=lambda el: el.get("hx-swap-oob") == "delete")
     assert deleted is not None
 
 

@@ -23,6 +23,7 @@ SAMPLE_FRAMES = {
     "rename_room": lambda room: {"room": room, "name": f"Renamed {uuid.uuid4().hex[:6]}"},
     "recolor_room": lambda room: {"room": room, "color": "#2b347e"},
     "delete_room": lambda room: {"room": 2**40},  # no such room: refused, but it spends a token all the same
+    "restore_room": lambda room: {"room": room},  # not deleted: refused, and it spends a token too
     "rename_user": lambda room: {"name": f"Quick Fox {uuid.uuid4().hex[:4]}"},
     "reset_drawing": lambda room: {},
     "draw": lambda room: {"stroke": str(uuid.uuid4()), "points": [1, 2, 3, 4], "color": "#000000", "tool": "pen", "width": 4, "done": True},

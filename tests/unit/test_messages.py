@@ -72,6 +72,23 @@ async def test_a_repeated_client_id_stores_nothing_twice(sessions) -> None:
         assert (await session.get(Room, room_id)).message_count == 2
 
 
+async def test_a_client_id_is_the_authors_per_room(sessions) -> None:
+    room_id, author_id = await _room_and_author(sessions)
+    async with sessions.begin() as session:
+        other_room = (await rooms.create_room(session, creator_id=author_id)).room.id
+    first = await _send(sessions, room_id, author_id, "here", client_id="same-id")
+    # The same id in another room is another message, stored there.
+    elsewhere = await _send(sessions, other_room, author_id, "there", client_id="same-id")
+    assert not elsewhere.repeat
+    assert (elsewhere.message.room_id, elsewhere.message.body) == (other_room, "there")
+    # A repeat in either room gets that room's original back.
+    for room, original in ((room_id, first), (other_room, elsewhere)):
+        again = await _send(sessions, room, author_id, "retried", client_id="same-id")
+        assert again.repeat and again.message.id == original.message.id and again.message.room_id == room
+    async with sessions() as session:
+        assert [(await session.get(Room, r)).message_count for r in (room_id, other_room)] == [1, 1]
+
+
 async def test_sending_to_a_missing_room_is_refused(sessions) -> None:
     _, author_id = await _room_and_author(sessions)
     with pytest.raises(ChatError) as refused:

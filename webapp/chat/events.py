@@ -28,6 +28,7 @@ class MessageView(msgspec.Struct, frozen=True):
     body: str
     created_at: datetime
     seq: int  # the room change log's number of this message's latest change
+    kind: str = "text"  # or "system": a line about the room (a rename, a recolour) by its author
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -38,8 +39,28 @@ class RoomChanged(msgspec.Struct, tag=True):
     room: RoomView
 
 
+class DeletedRoomView(msgspec.Struct, frozen=True):
+    """A room its creator deleted: restorable until `purge_at`."""
+
+    id: int
+    name: str
+    color: str
+    purge_at: datetime
+
+
 class RoomDeleted(msgspec.Struct, tag=True):
     room_id: int
+    # Its creator, and their recently deleted rooms after it (their own channel).
+    owner_id: int | None = None
+    deleted: list[DeletedRoomView] = []
+
+
+class RoomRestored(msgspec.Struct, tag=True):
+    """Its creator restored it: back in every lobby."""
+
+    room: RoomView
+    owner_id: int
+    deleted: list[DeletedRoomView]
 
 
 class UserRenamed(msgspec.Struct, tag=True):
@@ -97,6 +118,6 @@ class MessageCreated(msgspec.Struct, tag=True):
 
 
 Event = (
-    RoomCreated | RoomChanged | RoomDeleted | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
+    RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
     | MessageCreated
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import msgspec
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,13 +40,17 @@ ROOMS, MESSAGES, USERS = Room.__table__, Message.__table__, User.__table__
 _BUMP = (
     update(ROOMS)
     .where(ROOMS.c.id == bindparam("room"))
-    .values(last_seq=ROOMS.c.last_seq + 1, message_count=ROOMS.c.message_count + 1)
+    .where(ROOMS.c.deleted_at.is_(None))
+    .values(last_seq=ROOMS.c.last_seq + 1, message_count=ROOMS.c.message_count + 1, last_active_at=bindparam("now"))
     .returning(ROOMS.c.last_seq, ROOMS.c.message_count)
 )
 _UNBUMP = (
     update(ROOMS)
     .where(ROOMS.c.id == bindparam("room"))
     .values(last_seq=ROOMS.c.last_seq - 1, message_count=ROOMS.c.message_count - 1)
+)
+_BUMP_LOG = (
+    update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq, ROOMS.c.message_count)
 )
 _AUTHOR = select(USERS.c.name).where(USERS.c.id == bindparam("author"))
 
@@ -55,7 +59,7 @@ def _insert(dialect: str):
     # INSERT … ON CONFLICT DO NOTHING: a retried client_id stores nothing, even
     # when the two sends race, and the transaction stays usable.
     insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    return insert(MESSAGES).on_conflict_do_nothing(index_elements=["author_id", "client_id"]).returning(MESSAGES.c.id)
+    return insert(MESSAGES).on_conflict_do_nothing(index_elements=["author_id", "room_id", "client_id"]).returning(MESSAGES.c.id)
 
 
 _INSERTS = {dialect: _insert(dialect) for dialect in ("postgresql", "sqlite")}
@@ -72,24 +76,39 @@ async def send_message(
     # locks the row; SQLite writers always take turns), so ids and sequence
     # numbers follow commit order. Counted in the message's own transaction,
     # so the lobby never miscounts history.
-    bumped = (await connection.execute(_BUMP, {"room": room_id})).first()
+    now = utcnow()
+    bumped = (await connection.execute(_BUMP, {"room": room_id, "now": now})).first()
     if bumped is None:
         raise ChatError("no_such_room")
     seq, count = bumped
     name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
-    now = utcnow()
     values = {"room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now, "seq": seq}
     new_id = (await connection.execute(_INSERTS[connection.dialect.name], values)).scalar()
     if new_id is None:
         # A retried send: nothing new is stored, and the room's counters go back.
         await connection.execute(_UNBUMP, {"room": room_id})
-        stored = await session.scalar(select(Message).where(Message.author_id == author_id, Message.client_id == client_id))
+        # Its original, from this room: the same client_id elsewhere is another message.
+        stored = await session.scalar(
+            select(Message).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
+        )
         return MessageCreated(_view(stored, UserView(author_id, name)), count - 1, repeat=True)
     return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq), count)
 
 
+async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body: str) -> MessageCreated:
+    """A line in the room's history about the room itself ("renamed the room to …"),
+    by whoever changed it: a change to the history like a message, not counted as one."""
+    connection = await session.connection()
+    seq, count = (await connection.execute(_BUMP_LOG, {"room": room_id})).one()
+    name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
+    now = utcnow()
+    values = {"room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq}
+    new_id = (await connection.execute(insert(MESSAGES).returning(MESSAGES.c.id), values)).scalar_one()
+    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, "system"), count)
+
+
 def _view(message: Message, author: UserView) -> MessageView:
-    return MessageView(message.id, message.room_id, author, message.body, message.created_at, message.seq)
+    return MessageView(message.id, message.room_id, author, message.body, message.created_at, message.seq, message.kind)
 
 
 async def last_seq(session: AsyncSession, room_id: int) -> int:

@@ -1,20 +1,26 @@
-"""Rooms: create, rename, recolour, delete when empty, list and search."""
+"""Rooms: create, rename, recolour, delete when empty, restore, list and search.
+
+A room belongs to the identity that created it: only its creator deletes it,
+and deleting hides it. For RESTORE_DAYS its creator can bring it back, with its
+history; then it is purged. Renames and recolours are anyone's, and each leaves
+a line in the room's history saying who changed what."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import presence
+from webapp.chat import messages, presence
 from webapp.chat.errors import ChatError
-from webapp.chat.events import RoomChanged, RoomCreated, RoomDeleted, RoomView
+from webapp.chat.events import DeletedRoomView, Event, RoomChanged, RoomCreated, RoomDeleted, RoomRestored, RoomView
 from webapp.chat.names import clean_name, generate_room_name
 from webapp.chat.palette import is_color, random_room_color
 from webapp.db.models import MAX_ID, Room, utcnow
 
 LIST_LIMIT = 200
+RESTORE_DAYS = 7
 SEARCH_MAX = 64
 
 
@@ -30,7 +36,7 @@ def _color(value: str) -> str:
 
 async def _get(session: AsyncSession, room_id: int) -> Room:
     room = await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
-    if room is None:
+    if room is None or room.deleted_at is not None:
         raise ChatError("no_such_room")
     return room
 
@@ -41,14 +47,18 @@ async def _with_count(session: AsyncSession, room: Room) -> RoomView:
 
 
 async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[RoomView], int]:
-    """Rooms in creation order (ids are assigned in that order), and how many match."""
+    """The LIST_LIMIT rooms most recently active (created or written in), and how
+    many match: the search reaches the others."""
     if len(search) > SEARCH_MAX:
         raise ChatError("data_too_long")
     if "\x00" in search:
         raise ChatError("bad_data", "A search cannot hold a NUL character.")
-    where = Room.search_name.contains(search.strip().casefold(), autoescape=True) if search.strip() else True
+    where = Room.deleted_at.is_(None)
+    if search.strip():
+        where &= Room.search_name.contains(search.strip().casefold(), autoescape=True)
     total = await session.scalar(select(func.count()).select_from(Room).where(where)) or 0
-    rooms = (await session.scalars(select(Room).where(where).order_by(Room.id).limit(LIST_LIMIT))).all()
+    newest = select(Room).where(where).order_by(Room.last_active_at.desc(), Room.id.desc()).limit(LIST_LIMIT)
+    rooms = (await session.scalars(newest)).all()
     counts = await presence.user_counts(session, [room.id for room in rooms])
     return [_view(room, counts.get(room.id, 0)) for room in rooms], total
 
@@ -56,7 +66,8 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
 async def exists(session: AsyncSession, room_id: int) -> bool:
     """Whether the room is there: what a socket asks as it opens, without the
     count of its users that a page shows (a crowd entering would count N times)."""
-    return 0 < room_id <= MAX_ID and await session.scalar(select(Room.id).where(Room.id == room_id)) is not None
+    query = select(Room.id).where(Room.id == room_id, Room.deleted_at.is_(None))
+    return 0 < room_id <= MAX_ID and await session.scalar(query) is not None
 
 
 async def get_room(session: AsyncSession, room_id: int) -> RoomView:
@@ -89,23 +100,68 @@ async def count_created_since(session: AsyncSession, user_id: int, since: dateti
     return await session.scalar(query) or 0
 
 
-async def rename_room(session: AsyncSession, room_id: int, name: str) -> RoomChanged:
+async def rename_room(session: AsyncSession, room_id: int, name: str, *, by: int) -> list[Event]:
     room = await _get(session, room_id)
-    room.name = clean_name(name)
-    room.search_name = room.name.casefold()
-    return RoomChanged(await _with_count(session, room))
+    name = clean_name(name)
+    if name == room.name:
+        return [RoomChanged(await _with_count(session, room))]
+    room.name, room.search_name = name, name.casefold()
+    await session.flush()
+    line = await messages.room_line(session, room_id=room_id, author_id=by, body=f"renamed the room to “{name}”")
+    return [RoomChanged(await _with_count(session, room)), line]
 
 
-async def recolor_room(session: AsyncSession, room_id: int, color: str) -> RoomChanged:
+async def recolor_room(session: AsyncSession, room_id: int, color: str, *, by: int) -> list[Event]:
     room = await _get(session, room_id)
-    room.color = _color(color)
-    return RoomChanged(await _with_count(session, room))
+    color = _color(color)
+    if color == room.color:
+        return [RoomChanged(await _with_count(session, room))]
+    room.color = color
+    await session.flush()
+    line = await messages.room_line(session, room_id=room_id, author_id=by, body=f"changed the room's colour to {color}")
+    return [RoomChanged(await _with_count(session, room)), line]
 
 
-async def delete_room(session: AsyncSession, room_id: int) -> RoomDeleted:
+async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDeleted:
+    """Hide an empty room; only its creator may. Restorable for RESTORE_DAYS."""
     room = await _get(session, room_id)
+    if room.created_by != by:
+        raise ChatError("not_allowed", "Only the room's creator can delete it.")
     if (await presence.user_counts(session, [room_id])).get(room_id):
         raise ChatError("room_not_empty")
-    await session.delete(room)
+    room.deleted_at = utcnow()
     await session.flush()
-    return RoomDeleted(room_id)
+    await purge_deleted(session)
+    return RoomDeleted(room_id, by, await recently_deleted(session, by))
+
+
+async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomRestored:
+    room = await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
+    if room is None or room.deleted_at is None or room.created_by != by:
+        raise ChatError("no_such_room", "Only a room you deleted in the last 7 days can be restored.")
+    if room.deleted_at <= utcnow() - timedelta(days=RESTORE_DAYS):
+        raise ChatError("no_such_room", "That room was deleted more than 7 days ago.")
+    room.deleted_at = None
+    await session.flush()
+    return RoomRestored(_view(room), by, await recently_deleted(session, by))
+
+
+async def recently_deleted(session: AsyncSession, user_id: int) -> list[DeletedRoomView]:
+    """The rooms this user deleted that can still be restored, newest deletion first."""
+    cutoff = utcnow() - timedelta(days=RESTORE_DAYS)
+    query = (
+        select(Room)
+        .where(Room.created_by == user_id, Room.deleted_at > cutoff)
+        .order_by(Room.deleted_at.desc())
+        .limit(LIST_LIMIT)
+    )
+    return [
+        DeletedRoomView(room.id, room.name, room.color, room.deleted_at + timedelta(days=RESTORE_DAYS))
+        for room in (await session.scalars(query)).all()
+    ]
+
+
+async def purge_deleted(session: AsyncSession) -> None:
+    """Erase the rooms deleted more than RESTORE_DAYS ago, with their history and board."""
+    cutoff = utcnow() - timedelta(days=RESTORE_DAYS)
+    await session.execute(delete(Room).where(Room.deleted_at <= cutoff))

@@ -65,7 +65,11 @@ class User(Base):
 class Room(Base):
     __tablename__ = "rooms"
     # Rooms created per identity per hour are capped (webapp/realtime/limits.py).
-    __table_args__ = (Index("ix_rooms_created_by_created_at", "created_by", "created_at"),)
+    __table_args__ = (
+        Index("ix_rooms_created_by_created_at", "created_by", "created_at"),
+        Index("ix_rooms_last_active_at", "last_active_at"),
+        Index("ix_rooms_deleted_at", "deleted_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -78,6 +82,10 @@ class Room(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     # The room change log's latest sequence number (Message.seq).
     last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The lobby lists the rooms most recently active: created, or written in.
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deleted by its creator: hidden, restorable for a while, then purged (chat/rooms.py).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Message(Base):
@@ -85,13 +93,16 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_room_id_id", "room_id", "id"),
         Index("ix_messages_room_id_seq", "room_id", "seq", unique=True),
-        UniqueConstraint("author_id", "client_id"),
+        # A retried send is the same client_id from the same author in the same room.
+        UniqueConstraint("author_id", "room_id", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    # "text", or "system": a line about the room itself (a rename, a recolour), by its author.
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The room's sequence number of this message's latest change: a reconnecting

@@ -11,7 +11,8 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, SendMessage, UndoStroke,
+    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage,
+    UndoStroke,
 )
 
 
@@ -21,18 +22,20 @@ class Caller:
     room_id: int | None
 
 
-async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event:
+async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event | list[Event]:
     match command:
         case CreateRoom(name=name, color=color):
             return await rooms.create_room(
                 session, creator_id=caller.user_id, name=name, color=color, per_hour=settings.rooms_per_hour
             )
         case RenameRoom(room=room_id, name=name):
-            return await rooms.rename_room(session, room_id, name)
+            return await rooms.rename_room(session, room_id, name, by=caller.user_id)
         case RecolorRoom(room=room_id, color=color):
-            return await rooms.recolor_room(session, room_id, color)
+            return await rooms.recolor_room(session, room_id, color, by=caller.user_id)
         case DeleteRoom(room=room_id):
-            return await rooms.delete_room(session, room_id)
+            return await rooms.delete_room(session, room_id, by=caller.user_id)
+        case RestoreRoom(room=room_id):
+            return await rooms.restore_room(session, room_id, by=caller.user_id)
         case RenameUser(name=name):
             return await users.rename_user(session, caller.user_id, name)
         case SendMessage(body=body, client_id=client_id):

@@ -48,6 +48,11 @@ class DeleteRoom(Command, tag="delete_room"):
     room: int
 
 
+class RestoreRoom(Command, tag="restore_room"):
+    budget = "edits"
+    room: int
+
+
 class RenameUser(Command, tag="rename_user"):
     budget = "edits"
     name: Short
@@ -79,7 +84,7 @@ class SendMessage(Command, tag="send_message"):
 
 
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
 )
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)

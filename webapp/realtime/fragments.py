@@ -18,6 +18,7 @@ from webapp.chat.events import (
     RoomChanged,
     RoomCreated,
     RoomDeleted,
+    RoomRestored,
     StrokeDrawn,
     StrokeUndone,
     StrokeView,
@@ -58,8 +59,13 @@ class Fragments:
             case RoomChanged(room):
                 yield LOBBY, None, later("room.html", room=room)
                 yield room_channel(room.id), None, later("room_header.html", room=room)
-            case RoomDeleted(room_id):
+            case RoomDeleted(room_id, owner_id, deleted):
                 yield LOBBY, None, later("room_deleted.html", room_id=room_id)
+                if owner_id is not None:
+                    yield user_channel(owner_id), None, later("deleted_rooms.html", deleted=deleted)
+            case RoomRestored(room, owner_id, deleted):
+                yield LOBBY, None, later("room_created.html", room=room)
+                yield user_channel(owner_id), None, later("deleted_rooms.html", deleted=deleted)
             case UserRenamed(user):
                 yield user_channel(user.id), None, later("me.html", user=user)
                 # Names show wherever the user wrote or is, and every page hears the lobby;

@@ -32,7 +32,9 @@ async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: N
     if request.htmx:
         # The search box asks for the list alone.
         return Template("fragments/rooms.html", context=context)
-    return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws"})
+    async with services.sessions() as session:
+        deleted = await rooms.recently_deleted(session, me.id)
+    return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws", "deleted": deleted})
 
 
 @head("/", media_type=MediaType.HTML)
