@@ -16,7 +16,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 OPEN_FILES = 65536
-UNLIMITED = {name: "1000000/1" for name in ("RATE_FRAMES", "RATE_MESSAGES", "RATE_EDITS", "RATE_DRAWS")}
+UNLIMITED = {name: "1000000/1" for name in ("RATE_FRAMES", "RATE_MESSAGES", "RATE_EDITS", "RATE_DRAWS")} | {
+    # Every bench client is a new identity from 127.0.0.1.
+    "IDENTITIES_PER_HOUR": "1000000000"
+}
 
 
 def raise_open_files(limit: int = OPEN_FILES) -> None:

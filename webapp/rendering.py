@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from webapp.chat import drawing
+from webapp.chat import drawing, users
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
 from webapp.linkify import linkify
 from webapp.web.theme import theme_of
@@ -29,6 +29,7 @@ def create_environment() -> Environment:
     env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_of=theme_of)
     env.filters["linkify"] = linkify
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
+    env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
     return env
 

@@ -123,3 +123,22 @@ async def test_a_rename_before_the_flush_reaches_the_entrance_and_the_users_list
     assert [text_of(li) for li in entrance.findall("li")] == ["New Name"]
     [listed] = parse_fragment(await coalescer.users_lists.get(1))
     assert [text_of(li) for li in listed.findall("li")] == ["New Name"]
+
+
+async def test_renames_reach_others_as_the_latest_name_per_user_at_most_once_a_second() -> None:
+    hub, coalescer = wired()  # flushes every 0.25 s: renames go with every 4th
+    tapes = listening(hub, LOBBY, "user:7")
+    for n in range(50):  # a rename loop
+        hub.deliver(UserRenamed(UserView(7, f"Name {n}")))
+    hub.deliver(UserRenamed(UserView(8, "Other")))
+    assert len(tapes["user:7"].frames) == 50  # their own tabs, at once
+    assert tapes[LOBBY].frames == []
+    for _ in range(3):
+        await coalescer.flush()
+    assert tapes[LOBBY].frames == []  # not within the second
+    await coalescer.flush()
+    [frame] = tapes[LOBBY].frames
+    assert {el.get("id"): text_of(el) for el in parse_fragment(frame)} == {"renamed-7": "Name 49", "renamed-8": "Other"}
+    for _ in range(4):
+        await coalescer.flush()
+    assert len(tapes[LOBBY].frames) == 1  # nothing new, nothing sent

@@ -9,6 +9,12 @@ from webapp.chat.names import clean_name, generate_name
 from webapp.db.models import User
 
 
+# A visitor from an address past its new identities for the hour (IDENTITIES_PER_HOUR):
+# they read, live, but have no identity of their own to write with.
+READER = UserView(0, "Reader")
+READ_ONLY = "Too many new visitors came from your address in the last hour: this page is read-only for now."
+
+
 async def create_user(session: AsyncSession) -> UserView:
     user = User(name=generate_name())
     session.add(user)

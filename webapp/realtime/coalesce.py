@@ -1,5 +1,7 @@
 """What changes often and everyone sees, sent a few times a second instead of
-once per change: the lobby's counters, and each room's entrances and exits.
+once per change: the lobby's counters, each room's entrances and exits, and
+users' new names (the latest per user, at most once a second: a rename loop
+reaches nobody else faster than that).
 Also the users list a room socket gets as it opens, rendered once per change
 of the room's people rather than once per newcomer."""
 
@@ -29,11 +31,17 @@ class Coalescer:
     """A crowd of N entering one by one would otherwise be N² fragments sent,
     and a busy room one lobby frame per message to every lobby."""
 
-    def __init__(self, hub: Hub, fragments: Fragments, sessions: async_sessionmaker[AsyncSession], interval: float = 0.25) -> None:
+    def __init__(
+        self, hub: Hub, fragments: Fragments, sessions: async_sessionmaker[AsyncSession], interval: float = 0.25, rename_every: float = 1.0
+    ) -> None:
         self.hub = hub
         self.fragments = fragments
         self.sessions = sessions
         self.interval = interval
+        # Renames go out with every so many flushes.
+        self._rename_flushes = max(1, round(rename_every / interval))
+        self._flushes = 0
+        self._renames: dict[int, UserView] = {}
         self._counts: dict[int, Counts] = {}
         self._presence: dict[int, list[tuple[UserView, bool]]] = {}
         self.users_lists = UsersLists(fragments, sessions)
@@ -51,12 +59,18 @@ class Coalescer:
                 for changes in self._presence.values():
                     changes[:] = [(user if entered.id == user.id else entered, present) for entered, present in changes]
                 self.users_lists.renamed(user)
+                self._renames[user.id] = user
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
                 self._presence.pop(room_id, None)
                 self.users_lists.forget(room_id)
 
     async def flush(self) -> None:
+        self._flushes += 1
+        if self._renames and self._flushes % self._rename_flushes == 0:
+            renames, self._renames = self._renames, {}
+            # Names show wherever the user wrote or is, and every page hears the lobby.
+            self.hub.send(LOBBY, "".join(self.fragments.render("user_renamed.html", user=user) for user in renames.values()))
         entrances, self._presence = self._presence, {}
         for room_id, changes in entrances.items():
             self.hub.send(room_channel(room_id), self.fragments.presence(changes))

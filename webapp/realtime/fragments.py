@@ -67,10 +67,8 @@ class Fragments:
                 yield LOBBY, None, later("room_created.html", room=room)
                 yield user_channel(owner_id), None, later("deleted_rooms.html", deleted=deleted)
             case UserRenamed(user):
+                # Their own tabs at once; everyone else coalesced (coalesce.py).
                 yield user_channel(user.id), None, later("me.html", user=user)
-                # Names show wherever the user wrote or is, and every page hears the lobby;
-                # renames are rare enough for that one broadcast.
-                yield LOBBY, None, later("user_renamed.html", user=user)
             case PresenceChanged():
                 pass  # coalesced per room: coalesce.py
             case MessageCreated(message=message, repeat=False):

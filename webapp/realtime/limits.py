@@ -6,6 +6,9 @@ limited action spends from its identity's bucket of that kind, shared by all
 the identity's sockets. Over a limit the client gets `rate_limited`; nobody
 else's buckets are touched.
 
+New identities are counted per client address over an hour (`IdentityWindows`):
+the free identities would otherwise turn every per-identity limit into none.
+
 The buckets and the open-socket counts live in this process's memory: with
 several processes, a client spread over all of them gets up to that many
 times the rate. The cap that must hold across processes, rooms created per
@@ -24,6 +27,7 @@ from webapp.settings import Rate, Settings
 
 # Identity buckets that have refilled are forgotten once there are this many.
 PRUNE_AT = 10_000
+IDENTITY_WINDOW_SECONDS = 3600
 
 
 class Bucket:
@@ -55,6 +59,39 @@ class Bucket:
         return self.tokens >= self.rate.count
 
 
+class IdentityWindows:
+    """New identities per client address: at most `per_window` in a window that
+    opens with an address's first. An address is forgotten when its window
+    closes: it is kept for the limit, never longer."""
+
+    def __init__(self, per_window: int, clock: Callable[[], float], seconds: float = IDENTITY_WINDOW_SECONDS) -> None:
+        self.per_window = per_window
+        self.clock = clock
+        self.seconds = seconds
+        # address -> (window start, identities made); in order of window start,
+        # as a dict keeps insertion order and a key's update keeps its place.
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def admit(self, address: str) -> bool:
+        now = self.clock()
+        self._forget(now)
+        start, made = self._windows.get(address, (now, 0))
+        if made >= self.per_window:
+            return False
+        self._windows[address] = (start, made + 1)
+        return True
+
+    def _forget(self, now: float) -> None:
+        while self._windows:
+            address, (start, _) = next(iter(self._windows.items()))
+            if start > now - self.seconds:
+                return
+            del self._windows[address]
+
+    def __len__(self) -> int:
+        return len(self._windows)
+
+
 class Limiter:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
@@ -67,7 +104,9 @@ class Limiter:
         }
         self._buckets: dict[tuple[int, str], Bucket] = {}
         self._prune_at = PRUNE_AT
-        self._open: Counter[int] = Counter()
+        self.identities = IdentityWindows(settings.identities_per_hour, clock)
+        # By identity, or by address for the sockets of read-only visitors.
+        self._open: Counter[int | str] = Counter()
         self.sockets = 0  # open in this process, all identities
 
     def socket_bucket(self) -> Bucket:
@@ -91,15 +130,16 @@ class Limiter:
         left are for pages, /healthz and the database."""
         return self.sockets >= self.settings.max_sockets
 
-    def open_socket(self, user_id: int) -> bool:
-        """Count one more open socket for this identity, unless it is at its cap."""
+    def open_socket(self, user_id: int | str) -> bool:
+        """Count one more open socket for this identity (or a read-only visitor's
+        address), unless it is at its cap."""
         if self._open[user_id] >= self.settings.sockets_per_identity:
             return False
         self._open[user_id] += 1
         self.sockets += 1
         return True
 
-    def close_socket(self, user_id: int) -> None:
+    def close_socket(self, user_id: int | str) -> None:
         self.sockets -= 1
         self._open[user_id] -= 1
         if self._open[user_id] <= 0:

@@ -120,13 +120,18 @@ async def serve(socket: WebSocket, services: Services, room_id: int | None) -> N
         await socket.accept()
         await _close(socket, TRY_AGAIN_LATER, "the server is full")
         return
-    if user is None or not services.limiter.open_socket(user.id):
+    # A read-only visitor's sockets are counted by address: they have no identity.
+    if user is None and socket.session.get("reader"):
+        user, key = users.READER, f"reader {socket.client.host if socket.client else ''}"
+    else:
+        key = user.id if user else 0
+    if user is None or not services.limiter.open_socket(key):
         await socket.close()
         return
     try:
         await _serve_accepted(socket, services, user, room_id, since)
     finally:
-        services.limiter.close_socket(user.id)
+        services.limiter.close_socket(key)
 
 
 async def _refuse(socket: WebSocket, status: int, reason: str) -> None:
@@ -158,9 +163,10 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
     socket_id = uuid.uuid4().hex
     try:
         if room_id is not None:
-            await services.writer.run(
-                lambda session: presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
-            )
+            if user is not users.READER:  # a reader reads, unlisted
+                await services.writer.run(
+                    lambda session: presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
+                )
             connection.caught_up(await _catch_up(services, outlet, room_id, user, since))
         else:
             connection.caught_up(0)
@@ -196,7 +202,7 @@ async def _catch_up(services: Services, outlet: Outlet, room_id: int, user: User
         page = await messages.page_before(session, room_id) if missed is None else None
     users_lists = services.coalescer.users_lists
     people = await users_lists.get(room_id)
-    if not users_lists.lists(room_id, user.id):
+    if user is not users.READER and not users_lists.lists(room_id, user.id):
         # Its own entrance waits for the coalescer's next flush; the page sees itself now.
         people += fragments.presence([(user, True)])
     outlet.write(text_frame((people + await services.boards.get(room_id)).encode()))
@@ -238,6 +244,8 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         try:
             if not frames.take():
                 raise ChatError("rate_limited")
+            if caller.user_id == users.READER.id:
+                raise ChatError("rate_limited", users.READ_ONLY)
             if frame is None:
                 raise ChatError("bad_data", "A frame is text: one JSON object.")
             command = parse(frame)

@@ -51,10 +51,16 @@ def identity_middleware(settings: Settings) -> DefineMiddleware:
 
 
 async def current_user(request: Request, services: NamedDependency[Services]) -> UserView:
-    """The visitor's user, created on their first page."""
+    """The visitor's user, created on their first page; past the address's new
+    identities for the hour, the read-only READER (its socket reads, and refuses
+    every action with rate_limited)."""
     async with services.transaction() as session:
         user = await users.get_user(session, request.session.get("uid", 0))
         if user is None:
+            # The address as uvicorn gives it: X-Forwarded-For from FORWARDED_ALLOW_IPS only.
+            if not services.limiter.identities.admit(request.client.host if request.client else ""):
+                request.set_session({"reader": True})
+                return users.READER
             user = await users.create_user(session)
     request.set_session({"uid": user.id})
     return user
