@@ -152,3 +152,23 @@ async def test_a_full_board_takes_no_more_strokes(sessions, room, monkeypatch) -
     async with sessions() as session:
         count = await session.scalar(select(func.count()).select_from(Stroke).where(Stroke.room_id == room))
     assert count == 2
+
+
+async def test_a_board_holds_a_bounded_number_of_points_in_all(sessions, room, monkeypatch) -> None:
+    author = await new_user(sessions)
+    monkeypatch.setattr(drawing, "MAX_BOARD_POINTS", 5)
+    await draw(sessions, room, author, str(uuid.uuid4()), [1, 1, 2, 2, 3, 3], done=True)
+    growing = str(uuid.uuid4())
+    await draw(sessions, room, author, growing, [4, 4])
+    # Neither a new stroke nor the growing one may pass the board's total.
+    for stroke, points in ((str(uuid.uuid4()), [5, 5, 6, 6]), (growing, [5, 5, 6, 6])):
+        with pytest.raises(ChatError) as full:
+            await draw(sessions, room, author, stroke, points)
+        assert full.value.code == "data_too_long" and "undo or reset" in full.value.detail
+    await draw(sessions, room, author, growing, [5, 5], done=True)  # the last point that fits
+    async with sessions() as session:
+        assert await session.scalar(select(func.sum(Stroke.point_count)).where(Stroke.room_id == room)) == 5
+    # An undo makes room again.
+    async with sessions.begin() as session:
+        await drawing.undo(session, room_id=room, author_id=author)
+    await draw(sessions, room, author, str(uuid.uuid4()), [7, 7], done=True)

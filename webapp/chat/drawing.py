@@ -24,6 +24,9 @@ TOOLS = ("pen", "eraser")
 WIDTHS = (2, 6, 12, 24, 48)
 MAX_POINTS = 1000  # per stroke; the board script starts a new stroke where one fills up
 MAX_STROKES = 1000  # per board
+# Points on one board, all strokes together: what a late joiner is sent whole
+# (about 12 bytes of SVG a point) stays near 2 MB, however the strokes are cut.
+MAX_BOARD_POINTS = 200_000
 
 
 def _view(stroke: Stroke, points: list[float], start: int = 0) -> StrokeView:
@@ -54,6 +57,15 @@ def _checked_pen(color: str, tool: str, width: int) -> str:
     return color
 
 
+_BOARD_POINTS = select(func.coalesce(func.sum(Stroke.point_count), 0))
+_BOARD_SIZE = select(func.count(), func.coalesce(func.sum(Stroke.point_count), 0))
+
+
+def _check_room_for(board_points: int, new_points: int) -> None:
+    if board_points + new_points > MAX_BOARD_POINTS:
+        raise ChatError("data_too_long", f"A board holds at most {MAX_BOARD_POINTS:,} points; undo or reset it to go on.")
+
+
 async def draw(
     session: AsyncSession,
     *,
@@ -77,9 +89,10 @@ async def draw(
     if stroke is None:
         if not points:
             raise ChatError("not_sufficient_data", "A stroke starts with a point.")
-        count = await session.scalar(select(func.count()).select_from(Stroke).where(Stroke.room_id == room_id))
+        count, total = (await session.execute(_BOARD_SIZE.where(Stroke.room_id == room_id))).one()
         if count >= MAX_STROKES:
             raise ChatError("data_too_long", f"A board holds at most {MAX_STROKES} strokes; reset it to go on.")
+        _check_room_for(total, len(points) // 2)
         stroke = Stroke(
             client_id=stroke_id, room_id=room_id, author_id=author_id, tool=tool, color=color, width=width,
             points=json.dumps(points), point_count=len(points) // 2, done=done,
@@ -93,6 +106,7 @@ async def draw(
     start = stroke.point_count
     if start + len(points) // 2 > MAX_POINTS:
         raise ChatError("data_too_long", f"A stroke has at most {MAX_POINTS} points.")
+    _check_room_for(await session.scalar(_BOARD_POINTS.where(Stroke.room_id == room_id)), len(points) // 2)
     every = json.loads(stroke.points) + points
     stroke.points = json.dumps(every)
     stroke.point_count = len(every) // 2
