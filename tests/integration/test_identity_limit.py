@@ -4,7 +4,7 @@ loads read-only, says why, and its sockets read but refuse every action."""
 from __future__ import annotations
 
 from tests.integration.test_room_chat import enter, new_room
-from tests.support import Client, by_id, parse_page, text_of
+from tests.support import Client, by_id, parse_fragment, parse_page, text_of
 from webapp.realtime.limits import IdentityWindows
 
 
@@ -23,7 +23,10 @@ async def test_past_the_hours_identities_a_page_is_read_only(server_with) -> Non
     await first.send("send_message", body="readers see this")
     assert "readers see this" in text_of(await reader.expect("messages"))
     # ... is not listed among the people in the room ...
-    assert all(">Reader<" not in frame for frame in first.frames)
+    listed = next(el for frame in reader.frames for el in parse_fragment(frame) if el.get("id") == "users")
+    ids = [li.get("id") for li in listed.iter("li")]
+    assert f"user-{first.user_id}" in ids and "user-0" not in ids
+    assert all('id="user-0"' not in frame for frame in first.frames)
     # ... and refuses every action, saying why; the socket stays open.
     for action, fields in (("send_message", {"body": "hi"}), ("rename_user", {"name": "Me"}), ("create_room", {})):
         await reader.send(action, **fields)

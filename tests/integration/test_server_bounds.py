@@ -44,18 +44,9 @@ def closed_by_server(connection: socket.socket) -> bool:
 def answer_to(port: int, head: bytes) -> bytes:
     """What the server answers to the start of a request. A head without its
     blank line is incomplete: the server would hold it while it waits for the rest."""
-    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
-    try:
-        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s" % (port, head))
-        answer = b""
-        while b"\r\n\r\n" not in answer:
-            chunk = connection.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
-        return answer
-    finally:
-        connection.close()
+    answer, connection = raw_request(port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s" % (port, head))
+    connection.close()
+    return answer
 
 
 async def test_request_headers_over_16_kib_are_refused(server) -> None:

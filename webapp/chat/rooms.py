@@ -34,8 +34,13 @@ def _color(value: str) -> str:
     return value.strip().lower()
 
 
+async def _find(session: AsyncSession, room_id: int) -> Room | None:
+    """The room's row, deleted or not; an id past the column is no room."""
+    return await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
+
+
 async def _get(session: AsyncSession, room_id: int) -> Room:
-    room = await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
+    room = await _find(session, room_id)
     if room is None or room.deleted_at is not None:
         raise ChatError("no_such_room")
     return room
@@ -106,9 +111,7 @@ async def rename_room(session: AsyncSession, room_id: int, name: str, *, by: int
     if name == room.name:
         return [RoomChanged(await _with_count(session, room))]
     room.name, room.search_name = name, name.casefold()
-    await session.flush()
-    line = await messages.room_line(session, room_id=room_id, author_id=by, body=f"renamed the room to “{name}”")
-    return [RoomChanged(await _with_count(session, room)), line]
+    return await _changed(session, room, by, f"renamed the room to “{name}”")
 
 
 async def recolor_room(session: AsyncSession, room_id: int, color: str, *, by: int) -> list[Event]:
@@ -117,13 +120,19 @@ async def recolor_room(session: AsyncSession, room_id: int, color: str, *, by: i
     if color == room.color:
         return [RoomChanged(await _with_count(session, room))]
     room.color = color
+    return await _changed(session, room, by, f"changed the room's colour to {color}")
+
+
+async def _changed(session: AsyncSession, room: Room, by: int, line: str) -> list[Event]:
+    """The room's new look for every lobby, and the line in its history saying who changed what."""
     await session.flush()
-    line = await messages.room_line(session, room_id=room_id, author_id=by, body=f"changed the room's colour to {color}")
-    return [RoomChanged(await _with_count(session, room)), line]
+    said = await messages.room_line(session, room_id=room.id, author_id=by, body=line)
+    return [RoomChanged(await _with_count(session, room)), said]
 
 
 async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDeleted:
-    """Hide an empty room; only its creator may. Restorable for RESTORE_DAYS."""
+    """Hide an empty room; only its creator may. Restorable for RESTORE_DAYS; the
+    heartbeat purges it after (services.py)."""
     room = await _get(session, room_id)
     if room.created_by != by:
         raise ChatError("not_allowed", "Only the room's creator can delete it.")
@@ -131,16 +140,15 @@ async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDe
         raise ChatError("room_not_empty")
     room.deleted_at = utcnow()
     await session.flush()
-    await purge_deleted(session)
     return RoomDeleted(room_id, by, await recently_deleted(session, by))
 
 
 async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomRestored:
-    room = await session.get(Room, room_id) if 0 < room_id <= MAX_ID else None
+    room = await _find(session, room_id)
     if room is None or room.deleted_at is None or room.created_by != by:
-        raise ChatError("no_such_room", "Only a room you deleted in the last 7 days can be restored.")
+        raise ChatError("no_such_room", f"Only a room you deleted in the last {RESTORE_DAYS} days can be restored.")
     if room.deleted_at <= utcnow() - timedelta(days=RESTORE_DAYS):
-        raise ChatError("no_such_room", "That room was deleted more than 7 days ago.")
+        raise ChatError("no_such_room", f"That room was deleted more than {RESTORE_DAYS} days ago.")
     room.deleted_at = None
     await session.flush()
     return RoomRestored(_view(room), by, await recently_deleted(session, by))
