@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import msgspec
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -124,6 +124,14 @@ async def last_seq(session: AsyncSession, room_id: int) -> int:
 async def seq_of(session: AsyncSession, room_id: int, message_id: int) -> int:
     """The sequence number of a message's latest change (0 for none of this room's)."""
     query = select(Message.seq).where(Message.room_id == room_id, Message.id == message_id)
+    return await session.scalar(query) or 0
+
+
+async def last_id_through(session: AsyncSession, room_id: int, seq: int) -> int:
+    """The newest message a page holding changes up to `seq` surely holds: those
+    it missed with an id up to this one are changes to messages it shows. (A page
+    sends `after=` too, its newest message: exact where this is a lower bound.)"""
+    query = select(func.max(Message.id)).where(Message.room_id == room_id, Message.seq <= seq)
     return await session.scalar(query) or 0
 
 
