@@ -4,7 +4,7 @@ that reconnects with ?seq=."""
 
 from __future__ import annotations
 
-from tests.integration.test_room_chat import enter, new_room
+from tests.integration.test_room_chat import collect_messages, enter, new_room
 from tests.support import Client, by_id, parse_fragment, parse_page, text_of
 
 ATTACK = '<div id="messages" hx-swap-oob="true">x</div><img src=x onerror="alert(1)">'
@@ -168,3 +168,30 @@ async def test_a_page_that_reconnects_gets_an_edit_a_delete_and_a_reaction_exact
     [party] = by[f"message-{ids[2]}"].find(f".//*[@id='reactions-{ids[2]}']")
     assert (party.get("data-emoji"), party.get("data-count")) == ("🎉", "1")
     assert not any(top.get("id") == "messages" for top in tops)  # nothing appended twice
+
+
+async def test_a_permalink_opens_at_its_message_with_older_above_and_newer_below(clients) -> None:
+    host = await clients().connect()
+    room = await new_room(host)
+    alice = await enter(clients(), room)
+    for n in range(130):
+        await alice.send("send_message", body=f"m{n}")
+    ids = await collect_messages(alice, 130)
+    target = ids[60]
+
+    page = parse_page((await alice.get(f"/rooms/{room}?message={target}")).text)
+    shown = [int(el.get("id").removeprefix("message-")) for el in by_id(page, "messages").iter("article")]
+    assert shown == ids[11:61] + ids[61:111]  # 50 up to it, 50 after it
+    current = [el.get("id") for el in page.iter("article") if el.get("aria-current") == "true"]
+    assert current == [f"message-{target}"]
+    assert by_id(page, "history-more").get("hx-get") == f"/rooms/{room}/messages?before={ids[11]}"
+    newer = by_id(page, "history-newer")
+    assert newer.get("hx-get") == f"/rooms/{room}/messages?after={ids[110]}"
+    assert newer.get("hx-trigger") == "intersect once" and newer.get("hx-swap") == "outerHTML"
+
+    rest = parse_fragment((await alice.http.get(newer.get("hx-get"))).text)
+    assert [el.get("id") for el in rest] == [f"message-{i}" for i in ids[111:]]  # no marker: nothing newer
+    assert (await alice.http.get(f"/rooms/{room}/messages?after={ids[-1]}")).text.strip() == ""
+    for bad in ("abc", "-1", str(2**31)):
+        assert (await alice.http.get(f"/rooms/{room}/messages?after={bad}")).status_code == 400
+        assert (await alice.http.get(f"/rooms/{room}?message={bad}")).status_code == 400

@@ -154,6 +154,14 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
 _Quoted, _QuotedAuthor = aliased(Message), aliased(User)
 
 
+async def page_after(session: AsyncSession, room_id: int, after_id: int) -> Page:
+    """Up to PAGE_SIZE messages newer than `after_id`, oldest first (below a
+    permalink's message); `more` tells whether newer ones exist past them."""
+    query = _with_authors().where(Message.room_id == room_id, Message.id > after_id).order_by(Message.id).limit(PAGE_SIZE + 1)
+    rows = (await session.execute(query)).all()
+    return Page(await _views(session, rows[:PAGE_SIZE]), more=len(rows) > PAGE_SIZE)
+
+
 def _with_authors():
     """Messages with their authors and, for replies, the answered message and its author."""
     return (

@@ -191,5 +191,13 @@
     }
   }
 
-  toLatest();
+  // A permalink (?message=): that message in view, marked aria-current; else the latest.
+  var current = list.querySelector('.message[aria-current="true"]');
+  if (current) {
+    current.scrollIntoView({ block: "center" });
+    stuck = atBottom();
+    remember();
+  } else {
+    toLatest();
+  }
 })();
