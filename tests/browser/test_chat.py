@@ -56,7 +56,7 @@ def test_two_people_chat(page_factory, database_url) -> None:
 
     say(bob, "hi alice, see https://example.com/x.")
     expect(alice.locator("#messages .message")).to_have_count(2)
-    link = alice.locator(".message a")
+    link = alice.locator(".message .body a")
     expect(link).to_have_attribute("href", "https://example.com/x")
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
     # Each reader's own messages look different, from one shared rendering.

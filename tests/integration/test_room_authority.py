@@ -65,3 +65,21 @@ async def test_renames_and_recolours_show_in_the_history_as_who_changed_what(cli
     page = parse_page((await owner.get(f"/rooms/{room_id}")).text)
     lines = [text_of(el) for el in page.iter() if el.get("data-kind") == "system"]
     assert len(lines) == 2 and "Plans" in lines[0] and "#2b347e" in lines[1]
+
+
+async def test_a_line_about_the_room_cannot_be_edited_deleted_or_reacted_to(clients) -> None:
+    owner = await clients().connect()
+    room_id = await new_room(owner)
+    alice = await enter(clients(), room_id)
+    await alice.send("rename_room", room=room_id, name="Plans")
+    line = await alice.expect("messages", where=lambda el: el.find(".//*[@data-kind='system']") is not None)
+    line_id = int(line.find(".//*[@data-kind='system']").get("id").removeprefix("message-"))
+    for action, fields in [
+        ("edit_message", {"body": "renamed nothing"}),
+        ("delete_message", {}),
+        ("react", {"emoji": "👍"}),
+    ]:
+        await alice.send(action, message=line_id, **fields)
+        await alice.expect_error("not_allowed")
+    page = parse_page((await alice.get(f"/rooms/{room_id}")).text)
+    assert "Plans" in text_of(by_id(page, f"message-{line_id}"))

@@ -28,6 +28,10 @@ SAMPLE_FRAMES = {
     "reset_drawing": lambda room: {},
     "draw": lambda room: {"stroke": str(uuid.uuid4()), "points": [1, 2, 3, 4], "color": "#000000", "tool": "pen", "width": 4, "done": True},
     "undo_stroke": lambda room: {},
+    # No such message: refused, but each spends a token all the same.
+    "edit_message": lambda room: {"message": 2**30, "body": "fixed"},
+    "delete_message": lambda room: {"message": 2**30},
+    "react": lambda room: {"message": 2**30, "emoji": "👍"},
 }
 BUDGETS = {command.__struct_config__.tag: command.budget for command in AnyCommand.__args__ if command.budget}
 

@@ -13,6 +13,8 @@ ErrorCode = Literal[
     "room_not_empty",
     "name_too_long",
     "rate_limited",
+    "not_allowed",
+    "no_such_message",
 ]
 
 MESSAGES: dict[str, str] = {
@@ -24,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "room_not_empty": "Only an empty room can be deleted; people are in it.",
     "name_too_long": "Names are at most 64 characters.",
     "rate_limited": "Slow down a little and try again.",
+    "not_allowed": "Only its author can do that to a message.",
+    "no_such_message": "That message does not exist in this room.",
 }
 
 

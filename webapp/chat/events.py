@@ -21,14 +21,34 @@ class RoomView(msgspec.Struct):
     user_count: int = 0
 
 
+class ReplyView(msgspec.Struct, frozen=True):
+    """The message a reply answers, as quoted: its author and the start of its body."""
+
+    id: int
+    author: UserView
+    excerpt: str  # empty once it is deleted
+    deleted: bool = False
+
+
+class ReactionView(msgspec.Struct, frozen=True):
+    """One emoji on a message and who put it there, in the order they did."""
+
+    emoji: str
+    users: list[UserView]
+
+
 class MessageView(msgspec.Struct, frozen=True):
     id: int
     room_id: int
     author: UserView
-    body: str
+    body: str  # empty once it is deleted
     created_at: datetime
     seq: int  # the room change log's number of this message's latest change
     kind: str = "text"  # or "system": a line about the room (a rename, a recolour) by its author
+    edited: bool = False
+    deleted: bool = False
+    reply: ReplyView | None = None
+    reactions: list[ReactionView] = []
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -117,7 +137,22 @@ class MessageCreated(msgspec.Struct, tag=True):
     repeat: bool = False
 
 
+class MessageChanged(msgspec.Struct, tag=True):
+    """A message was edited or deleted: it is shown anew, whole."""
+
+    message: MessageView
+
+
+class ReactionsChanged(msgspec.Struct, tag=True):
+    """Someone's reaction to a message came or went; `seq` is the room change log's number of it."""
+
+    room_id: int
+    message_id: int
+    seq: int
+    reactions: list[ReactionView]
+
+
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated
+    | MessageCreated | MessageChanged | ReactionsChanged
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import msgspec
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from webapp.chat.errors import ChatError
-from webapp.chat.events import MessageCreated, MessageView, UserView
-from webapp.db.models import BODY_MAX, Message, Room, User, utcnow
+from webapp.chat.events import MessageCreated, MessageView, ReactionView, ReplyView, UserView
+from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, utcnow
 
 PAGE_SIZE = 50
 
@@ -53,6 +54,14 @@ _BUMP_LOG = (
     update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq, ROOMS.c.message_count)
 )
 _AUTHOR = select(USERS.c.name).where(USERS.c.id == bindparam("author"))
+# A reply's quote: only read when a message answers another.
+_QUOTED = (
+    select(MESSAGES.c.body, MESSAGES.c.deleted_at, USERS.c.id, USERS.c.name)
+    .join(USERS, USERS.c.id == MESSAGES.c.author_id)
+    .where(MESSAGES.c.id == bindparam("quoted"), MESSAGES.c.room_id == bindparam("room"))
+)
+# How much of the answered message's body a reply quotes.
+EXCERPT_MAX = 120
 
 
 def _insert(dialect: str):
@@ -65,13 +74,28 @@ def _insert(dialect: str):
 _INSERTS = {dialect: _insert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
+def excerpt(body: str) -> str:
+    return body if len(body) <= EXCERPT_MAX else body[: EXCERPT_MAX - 1] + "…"
+
+
+def _reply(quoted_id: int, body: str, deleted_at, author_id: int, name: str) -> ReplyView:
+    return ReplyView(quoted_id, UserView(author_id, name), "" if deleted_at else excerpt(body), deleted=deleted_at is not None)
+
+
 async def send_message(
-    session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None
+    session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None,
+    reply_to: int | None = None,
 ) -> MessageCreated:
     body = clean_body(body)
     if client_id and "\x00" in client_id:
         raise ChatError("bad_data", "A client_id cannot hold a NUL character.")
     connection = await session.connection()
+    reply = None
+    if reply_to is not None:
+        quoted = (await connection.execute(_QUOTED, {"quoted": reply_to, "room": room_id})).first()
+        if quoted is None:
+            raise ChatError("no_such_message", "The message answered is not one of this room's.")
+        reply = _reply(reply_to, *quoted)
     # The room's row first: sends to one room take turns from here (PostgreSQL
     # locks the row; SQLite writers always take turns), so ids and sequence
     # numbers follow commit order. Counted in the message's own transaction,
@@ -82,17 +106,20 @@ async def send_message(
         raise ChatError("no_such_room")
     seq, count = bumped
     name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
-    values = {"room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now, "seq": seq}
+    values = {
+        "room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now,
+        "seq": seq, "reply_to_id": reply_to,
+    }
     new_id = (await connection.execute(_INSERTS[connection.dialect.name], values)).scalar()
     if new_id is None:
         # A retried send: nothing new is stored, and the room's counters go back.
         await connection.execute(_UNBUMP, {"room": room_id})
         # Its original, from this room: the same client_id elsewhere is another message.
         stored = await session.scalar(
-            select(Message).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
+            select(Message.id).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
         )
-        return MessageCreated(_view(stored, UserView(author_id, name)), count - 1, repeat=True)
-    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq), count)
+        return MessageCreated((await views(session, [stored]))[0], count - 1, repeat=True)
+    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, reply=reply), count)
 
 
 async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body: str) -> MessageCreated:
@@ -107,10 +134,6 @@ async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body
     return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, "system"), count)
 
 
-def _view(message: Message, author: UserView) -> MessageView:
-    return MessageView(message.id, message.room_id, author, message.body, message.created_at, message.seq, message.kind)
-
-
 async def last_seq(session: AsyncSession, room_id: int) -> int:
     """The room change log's latest number. Read before the page it goes with:
     a change in between is then replayed rather than missed."""
@@ -120,6 +143,14 @@ async def last_seq(session: AsyncSession, room_id: int) -> int:
 async def seq_of(session: AsyncSession, room_id: int, message_id: int) -> int:
     """The sequence number of a message's latest change (0 for none of this room's)."""
     query = select(Message.seq).where(Message.room_id == room_id, Message.id == message_id)
+    return await session.scalar(query) or 0
+
+
+async def last_id_through(session: AsyncSession, room_id: int, seq: int) -> int:
+    """The newest message a page holding changes up to `seq` surely holds: those
+    it missed with an id up to this one are changes to messages it shows. (A page
+    sends `after=` too, its newest message: exact where this is a lower bound.)"""
+    query = select(func.max(Message.id)).where(Message.room_id == room_id, Message.seq <= seq)
     return await session.scalar(query) or 0
 
 
@@ -136,15 +167,68 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
     if before_id is not None:
         query = query.where(Message.id < before_id)
     rows = (await session.execute(query)).all()
-    return Page(_views(reversed(rows[:PAGE_SIZE])), more=len(rows) > PAGE_SIZE)
+    return Page(await _views(session, reversed(rows[:PAGE_SIZE])), more=len(rows) > PAGE_SIZE)
+
+
+_Quoted, _QuotedAuthor = aliased(Message), aliased(User)
+
+
+async def page_after(session: AsyncSession, room_id: int, after_id: int) -> Page:
+    """Up to PAGE_SIZE messages newer than `after_id`, oldest first (below a
+    permalink's message); `more` tells whether newer ones exist past them."""
+    query = _with_authors().where(Message.room_id == room_id, Message.id > after_id).order_by(Message.id).limit(PAGE_SIZE + 1)
+    rows = (await session.execute(query)).all()
+    return Page(await _views(session, rows[:PAGE_SIZE]), more=len(rows) > PAGE_SIZE)
 
 
 def _with_authors():
-    return select(Message, User.id, User.name).join(User, User.id == Message.author_id)
+    """Messages with their authors and, for replies, the answered message and its author."""
+    return (
+        select(Message, User.id, User.name, _Quoted.body, _Quoted.deleted_at, _QuotedAuthor.id, _QuotedAuthor.name)
+        .join(User, User.id == Message.author_id)
+        .outerjoin(_Quoted, _Quoted.id == Message.reply_to_id)
+        .outerjoin(_QuotedAuthor, _QuotedAuthor.id == _Quoted.author_id)
+    )
 
 
-def _views(rows) -> list[MessageView]:
-    return [_view(message, UserView(user_id, name)) for message, user_id, name in rows]
+async def _views(session: AsyncSession, rows) -> list[MessageView]:
+    """Rows of _with_authors as views, with their reactions (one more query for the lot)."""
+    rows = list(rows)
+    reactions = await reactions_of(session, [row[0].id for row in rows])
+    return [
+        MessageView(
+            message.id, message.room_id, UserView(user_id, name), message.body, message.created_at, message.seq, message.kind,
+            edited=message.edited_at is not None, deleted=message.deleted_at is not None,
+            reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
+            reactions=reactions.get(message.id, []),
+        )
+        for message, user_id, name, *quoted in rows
+    ]
+
+
+async def views(session: AsyncSession, message_ids: list[int]) -> list[MessageView]:
+    """The messages of these ids, as they are now, in id order."""
+    query = _with_authors().where(Message.id.in_(message_ids)).order_by(Message.id)
+    return await _views(session, (await session.execute(query)).all())
+
+
+async def reactions_of(session: AsyncSession, message_ids: list[int]) -> dict[int, list[ReactionView]]:
+    """Each message's reactions: emoji in the order first used, users in the order they reacted."""
+    if not message_ids:
+        return {}
+    query = (
+        select(Reaction.message_id, Reaction.emoji, User.id, User.name)
+        .join(User, User.id == Reaction.user_id)
+        .where(Reaction.message_id.in_(message_ids))
+        .order_by(Reaction.message_id, Reaction.created_at, Reaction.user_id)
+    )
+    grouped: dict[int, dict[str, list[UserView]]] = {}
+    for message_id, emoji, user_id, name in await session.execute(query):
+        grouped.setdefault(message_id, {}).setdefault(emoji, []).append(UserView(user_id, name))
+    return {
+        message_id: [ReactionView(emoji, users) for emoji, users in by_emoji.items()]
+        for message_id, by_emoji in grouped.items()
+    }
 
 
 async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit: int) -> list[MessageView] | None:
@@ -153,7 +237,7 @@ async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit
     `limit` were missed: the page then resyncs instead of replaying an unbounded backlog."""
     query = _with_authors().where(Message.room_id == room_id, Message.id > after_id).order_by(Message.id)
     rows = (await session.execute(query.limit(limit + 1))).all()
-    return None if len(rows) > limit else _views(rows)
+    return None if len(rows) > limit else await _views(session, rows)
 
 
 async def changes_after(session: AsyncSession, room_id: int, after_seq: int, limit: int) -> list[MessageView] | None:
@@ -161,4 +245,4 @@ async def changes_after(session: AsyncSession, room_id: int, after_seq: int, lim
     changed message once, as it is now. None past `limit` (a resync)."""
     query = _with_authors().where(Message.room_id == room_id, Message.seq > after_seq).order_by(Message.seq)
     rows = (await session.execute(query.limit(limit + 1))).all()
-    return None if len(rows) > limit else _views(rows)
+    return None if len(rows) > limit else await _views(session, rows)

@@ -108,6 +108,21 @@ class Message(Base):
     # The room's sequence number of this message's latest change: a reconnecting
     # page gets every message whose seq is past the last one it holds.
     seq: Mapped[int] = mapped_column(Integer)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A deleted message keeps its row (and place) with an empty body: a tombstone.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+
+
+class Reaction(Base):
+    """One user's one emoji on one message."""
+
+    __tablename__ = "reactions"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    emoji: Mapped[str] = mapped_column(Text, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Server(Base):

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, messages, rooms, users
+from webapp.chat import drawing, message_actions, messages, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteRoom, Draw, RecolorRoom, RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage,
-    UndoStroke,
+    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, React, RecolorRoom, RenameRoom, RenameUser,
+    ResetDrawing, RestoreRoom, SendMessage, UndoStroke,
 )
 
 
@@ -38,11 +38,24 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await rooms.restore_room(session, room_id, by=caller.user_id)
         case RenameUser(name=name):
             return await users.rename_user(session, caller.user_id, name)
-        case SendMessage(body=body, client_id=client_id):
+        case SendMessage(body=body, client_id=client_id, reply_to=reply_to):
             if caller.room_id is None:
                 raise ChatError("no_such_room", "Messages are sent from a room's page.")
             return await messages.send_message(
-                session, room_id=caller.room_id, author_id=caller.user_id, body=body, client_id=client_id
+                session, room_id=caller.room_id, author_id=caller.user_id, body=body, client_id=client_id,
+                reply_to=reply_to,
+            )
+        case EditMessage(message=message_id, body=body):
+            return await message_actions.edit_message(
+                session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, body=body
+            )
+        case DeleteMessage(message=message_id):
+            return await message_actions.delete_message(
+                session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id
+            )
+        case React(message=message_id, emoji=emoji):
+            return await message_actions.react(
+                session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, emoji=emoji
             )
         case Draw():
             return await drawing.draw(
@@ -57,7 +70,7 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
 
 
 def _room(caller: Caller) -> int:
-    """The board is the socket's room's; the lobby socket has none."""
+    """The board and the history are the socket's room's; the lobby socket has none."""
     if caller.room_id is None:
-        raise ChatError("no_such_room", "Drawing happens in a room.")
+        raise ChatError("no_such_room", "That happens in a room.")
     return caller.room_id

@@ -18,7 +18,7 @@ DETAIL_MAX = 200
 
 
 # The identity's rate budget an action spends (webapp/realtime/limits.py); None: only the socket's frame budget.
-Budget = Literal["messages", "rooms", "edits", "draws"] | None
+Budget = Literal["messages", "rooms", "edits", "draws", "reactions"] | None
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -81,10 +81,29 @@ class SendMessage(Command, tag="send_message"):
     # The body's length is the domain's rule (messages.clean_body); the frame bounds it too.
     body: str
     client_id: ClientId = ""
+    reply_to: int | None = None
+
+
+class EditMessage(Command, tag="edit_message"):
+    budget = "edits"
+    message: int
+    body: str
+
+
+class DeleteMessage(Command, tag="delete_message"):
+    budget = "edits"
+    message: int
+
+
+class React(Command, tag="react"):
+    budget = "reactions"
+    message: int
+    emoji: Short
 
 
 AnyCommand = (
     CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
+    | EditMessage | DeleteMessage | React
 )
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)

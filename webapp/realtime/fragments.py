@@ -12,8 +12,10 @@ from jinja2 import Environment
 from webapp.chat.events import (
     DrawingReset,
     Event,
+    MessageChanged,
     MessageCreated,
     MessageView,
+    ReactionsChanged,
     PresenceChanged,
     RoomChanged,
     RoomCreated,
@@ -76,6 +78,13 @@ class Fragments:
                 yield room_channel(message.room_id), message.seq, later("messages_appended.html", messages=[message])
             case MessageCreated(repeat=True):
                 pass  # a retried send: it was shown when it was stored
+            case MessageChanged(message=message):
+                # Edited or deleted: the message replaced whole, as a reconnecting page gets it.
+                yield room_channel(message.room_id), message.seq, later("message_changed.html", message=message)
+            case ReactionsChanged(room_id, message_id, seq, reactions):
+                yield room_channel(room_id), seq, later(
+                    "reactions.html", message_id=message_id, reactions=reactions, seq=seq, whole=True
+                )
             case StrokeDrawn(room_id, stroke):
                 # Only the part drawn since the last batch, never the whole board.
                 yield room_channel(room_id), None, later("stroke_drawn.html", stroke=stroke)

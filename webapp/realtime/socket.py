@@ -194,6 +194,9 @@ async def _catch_up(services: Services, outlet: Outlet, room_id: int, user: User
         if seq is not None:
             missed = await messages.changes_after(session, room_id, seq, limit)
             through = seq
+            if after is None:
+                # Which missed messages the page holds (replaced) and which are new to it (appended).
+                after = await messages.last_id_through(session, room_id, seq)
         elif after is not None:
             missed = await messages.replay_after(session, room_id, after, limit)
             through = await messages.seq_of(session, room_id, after)

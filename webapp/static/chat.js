@@ -20,7 +20,10 @@
   htmx.createWebSocket = function (url) {
     var seq = Number(list.dataset.seq) || 0;
     list.querySelectorAll("[data-seq]").forEach(function (el) { seq = Math.max(seq, Number(el.dataset.seq) || 0); });
-    return createWebSocket(url + (url.indexOf("?") === -1 ? "?" : "&") + "seq=" + seq);
+    // after=: the newest message shown, so missed changes to shown messages replace them, new ones append.
+    var after = 0;
+    list.querySelectorAll(".message").forEach(function (el) { after = Math.max(after, idOf(el)); });
+    return createWebSocket(url + (url.indexOf("?") === -1 ? "?" : "&") + "seq=" + seq + (after ? "&after=" + after : ""));
   };
 
   // --- Composer: Enter sends, Shift+Enter makes a new line; a fresh client_id per send.
@@ -188,5 +191,13 @@
     }
   }
 
-  toLatest();
+  // A permalink (?message=): that message in view, marked aria-current; else the latest.
+  var current = list.querySelector('.message[aria-current="true"]');
+  if (current) {
+    current.scrollIntoView({ block: "center" });
+    stuck = atBottom();
+    remember();
+  } else {
+    toLatest();
+  }
 })();

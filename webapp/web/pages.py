@@ -43,13 +43,20 @@ async def lobby_head() -> None:
 
 
 @get("/rooms/{room_id:int}", dependencies=identified)
-async def room_page(services: NamedDependency[Services], me: NamedDependency[UserView], room_id: FromPath[int]) -> Template:
+async def room_page(
+    services: NamedDependency[Services],
+    me: NamedDependency[UserView],
+    room_id: FromPath[int],
+    # A permalink: the page opens at this message, older pages above, newer below.
+    message: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+) -> Template:
     async with services.sessions() as session:
         room = await rooms.get_room(session, room_id)
         # Read before the page: the socket asks for the changes after it, so one
         # committed in between is replayed rather than missed.
         seq = await messages.last_seq(session, room_id)
-        newest = await messages.page_before(session, room_id)
+        newest = await messages.page_before(session, room_id, None if message is None else message + 1)
+        below = await messages.page_after(session, room_id, message) if message is not None else None
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -58,8 +65,10 @@ async def room_page(services: NamedDependency[Services], me: NamedDependency[Use
             "room": room,
             "me": me,
             "socket_url": f"/rooms/{room_id}/ws",
-            "messages": newest.messages,
+            "messages": newest.messages + (below.messages if below else []),
             "more": newest.more,
+            "newer": below.more if below else False,
+            "current_id": message or 0,
             "seq": seq,
             # The users and the board come over the socket as it opens, from
             # renders kept until they change (realtime/coalesce.py, realtime/boards.py):
@@ -76,15 +85,19 @@ async def history(
     room_id: FromPath[int],
     # Ids are 64-bit: a larger number is a 400, not a driver's overflow.
     before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+    after: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
 ) -> Template:
-    """A page of older messages, oldest first, for scrolling back."""
+    """A page of older messages (`before`), oldest first, for scrolling back; or
+    of newer ones (`after`), for scrolling down from a permalink."""
     async with services.sessions() as session:
         await rooms.get_room(session, room_id)
-        page = await messages.page_before(session, room_id, before)
-    return Template(
-        "fragments/history.html",
-        context={"messages": page.messages, "more": page.more, "room_id": room_id},
-    )
+        if after is not None:
+            page = await messages.page_after(session, room_id, after)
+            context = {"messages": page.messages, "more": False, "newer": page.more}
+        else:
+            page = await messages.page_before(session, room_id, before)
+            context = {"messages": page.messages, "more": page.more, "newer": False}
+    return Template("fragments/history.html", context={**context, "room_id": room_id})
 
 
 @get("/rooms/{room_id:int}/board.svg", cache=False)
