@@ -31,8 +31,21 @@ def run_migrations_offline() -> None:
 def do_run_migrations(connection: Connection) -> None:
     # Batch mode lets later migrations alter tables on SQLite too.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table and drops the old one; with foreign keys on,
+        # that drop deletes every row that refers to it (ON DELETE CASCADE): a
+        # room's rebuild would erase all messages. Off for the migration (only
+        # outside a transaction does the pragma take), checked before the commit.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def run_async_migrations() -> None:
