@@ -3,7 +3,7 @@ when deleted; the lobby lists the rooms most recently active; a client_id is
 unique per author and room; rename and recolour lines in a room's history.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 """
 from typing import Sequence, Union
 

@@ -146,3 +146,16 @@ async def test_a_room_deleted_over_seven_days_ago_is_purged(session) -> None:
     assert await session.get(Room, old.id) is None
     assert await session.scalar(select(func.count()).select_from(Message).where(Message.room_id == old.id)) == 0
     assert await session.get(Room, recent.id) is not None
+
+
+async def test_a_purged_rooms_id_is_never_given_to_another_room(session) -> None:
+    owner = await users.create_user(session)
+    newest = (await rooms.create_room(session, creator_id=owner.id, name="Newest")).room
+    await rooms.delete_room(session, newest.id, by=owner.id)
+    (await session.get(Room, newest.id)).deleted_at = utcnow() - timedelta(days=rooms.RESTORE_DAYS, minutes=1)
+    await session.flush()
+    await rooms.purge_deleted(session)
+    session.expunge_all()
+    assert await session.get(Room, newest.id) is None
+    after = (await rooms.create_room(session, creator_id=owner.id, name="After")).room
+    assert after.id > newest.id

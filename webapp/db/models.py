@@ -69,6 +69,8 @@ class Room(Base):
         Index("ix_rooms_created_by_created_at", "created_by", "created_at"),
         Index("ix_rooms_last_active_at", "last_active_at"),
         Index("ix_rooms_deleted_at", "deleted_at"),
+        # An id is never handed to another room (old links would open it).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
