@@ -27,6 +27,7 @@ from webapp.services import Services, running
 from webapp.settings import Settings
 from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import identity_middleware
+from webapp.web.me import rename_me
 from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page
 
 STATIC = Path(__file__).parent / "static"
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             history,
             board_svg,
             info,
+            rename_me,
             healthz,
             healthz_head,
             lobby_socket,

@@ -1,0 +1,45 @@
+"""Renaming oneself from a page without a socket (/info): the header's form posts here.
+
+On pages with a socket the same form is sent over it (ws-send); without one the
+browser submits it, and this runs the same command through the same writer, so
+everyone sees the rename as if it came over a socket."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar_htmx import HTMXRequest
+
+from webapp.chat.errors import ChatError
+from webapp.chat.events import UserView
+from webapp.realtime.actions import Caller, execute
+from webapp.realtime.commands import RenameUser
+from webapp.realtime.socket import origin_allowed
+from webapp.services import Services
+from webapp.web.pages import identified
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+@post("/me", dependencies=identified)
+async def rename_me(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], data: Form) -> Redirect | Template:
+    # The identity cookie is SameSite=Lax; the Origin check refuses what a browser sends from another site anyway.
+    settings = services.settings
+    if not me.id or not origin_allowed(
+        request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
+    ):
+        raise PermissionDeniedException("Rename yourself from a page of this site.")
+    command = RenameUser(name=data.get("name", ""))
+    try:
+        services.limiter.admit(me.id, command)
+        await services.writer.run(lambda session: execute(session, Caller(me.id, None), command, settings))
+    except ChatError as error:
+        # The page again, the current name in the field and why the new one was refused.
+        return Template("pages/info.html", context={"me": me, "socket_url": None, "refusal": error}, status_code=400)
+    return Redirect("/info", status_code=303)
