@@ -34,7 +34,7 @@ test: install-dev
 # The README's screenshots, taken by the browser test of the layouts.
 screenshots: install-dev
 	scripts/system-deps test
-	SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_look.py -k fit_the_screen
+	SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_look.py -k "fit_the_screen or beside_the_board"
 
 bench: install-dev  # the load benchmark (bench/README.md); ARGS="1 2 --quick" picks scenarios
 	$(BIN)/python -m bench $(ARGS)

@@ -21,10 +21,11 @@ from webapp.chat import drawing, messages, rooms, users
 from webapp.db.engine import create_engine, session_factory
 from webapp.settings import Settings
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+TABLET = {"viewport": {"width": 1024, "height": 768}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 ROOT = Path(__file__).resolve().parents[2]
-README_SHOTS = {"lobby-desktop", "room-desktop", "board-desktop", "lobby-phone", "room-phone", "log-phone"}
+README_SHOTS = {"lobby-desktop", "room-desktop", "lobby-phone", "room-phone", "board-phone", "log-phone"}
 
 
 # A server of this module's own, on an empty database: the screenshots show only the scene below.
@@ -116,9 +117,9 @@ def identity() -> list:
     return []
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("device", ["tablet", "phone"])
 def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene, identity, page_factory, artifacts) -> None:
-    page = page_factory(None, **(DESKTOP if device == "desktop" else PHONE))
+    page = page_factory(None, **(TABLET if device == "tablet" else PHONE))
     page.context.add_cookies(identity)
     page.goto("/")
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")
@@ -134,7 +135,7 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
 
     page.goto(f"/rooms/{scene}")
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")
-    if device == "desktop":
+    if device == "tablet":
         page.locator("#composer-body").fill("Yes, much better. Sending the final version now.")
         page.locator("#composer-body").press("Enter")
     expect(page.locator("#messages .message")).to_have_count(4)
@@ -143,7 +144,7 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
     assert_no_sideways_overflow(page)
     shoot(page, artifacts, f"room-{device}")
 
-    tab = "#tab-{}" if device == "desktop" else "#phone-tab-{}"
+    tab = "#tab-{}" if device == "tablet" else "#phone-tab-{}"
     page.click(tab.format("users"))
     expect(page.locator("#users li")).to_have_count(1)
     shoot(page, artifacts, f"users-{device}")
@@ -222,7 +223,7 @@ UNNAMED = """() => Array.from(document.querySelectorAll('button, input:not([type
 
 
 def test_every_control_is_labelled_and_the_room_works_from_the_keyboard(scene, page_factory) -> None:
-    page = page_factory(f"/rooms/{scene}", **DESKTOP)
+    page = page_factory(f"/rooms/{scene}", **TABLET)
     assert page.evaluate(UNNAMED) == []
     page.goto("/")
     expect(page.locator("#connection")).to_have_attribute("data-state", "open")
@@ -269,7 +270,7 @@ def test_every_control_is_labelled_and_the_room_works_from_the_keyboard(scene, p
 
 
 def test_other_peoples_messages_are_announced_whichever_tab_is_open(scene, page_factory) -> None:
-    reader, writer = page_factory(f"/rooms/{scene}", **DESKTOP), page_factory(f"/rooms/{scene}", **DESKTOP)
+    reader, writer = page_factory(f"/rooms/{scene}", **TABLET), page_factory(f"/rooms/{scene}", **TABLET)
     reader.click("#tab-board")
     writer.locator("#composer-body").fill("can you hear me?")
     writer.locator("#composer-body").press("Enter")
@@ -278,3 +279,73 @@ def test_other_peoples_messages_are_announced_whichever_tab_is_open(scene, page_
     expect(announcer).to_have_attribute("aria-live", "polite")
     assert announcer.evaluate("el => el.checkVisibility({visibilityProperty: true}) || el.offsetParent !== null")
     expect(writer.locator("#announcer")).to_have_text("")
+
+
+def test_wide_screens_show_the_conversation_beside_the_board(scene, identity, page_factory, artifacts) -> None:
+    page = page_factory("/", **DESKTOP)
+    page.context.add_cookies(identity)
+    page.goto("/")
+    expect(page.locator("#rooms li.room")).to_have_count(5)
+    assert_no_sideways_overflow(page)
+    shoot(page, artifacts, "lobby-desktop")
+
+    page.goto(f"/rooms/{scene}")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    for panel in ("#panel-messages", "#panel-board", "#panel-users"):
+        expect(page.locator(panel)).to_be_visible()
+    expect(page.locator("#tab-board")).to_be_hidden()
+    chat, board = page.locator("#panel-messages").bounding_box(), page.locator("#drawing").bounding_box()
+    assert chat["x"] + chat["width"] <= board["x"], "the board beside the conversation"
+    assert_no_sideways_overflow(page)
+
+    # Someone writes while this person draws: the message shows, nothing to switch.
+    other = page_factory(f"/rooms/{scene}", **DESKTOP)
+    strokes = other.locator("#drawing path[id^='stroke-']")
+    expect(other.locator("#connection")).to_have_attribute("data-state", "open")
+    before = page.locator("#drawing path[id^='stroke-']").count()  # this page's board has long arrived
+    expect(strokes).to_have_count(before)
+    page.mouse.move(board["x"] + 30, board["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(board["x"] + 120, board["y"] + 90, steps=6)
+    other.locator("#composer-body").fill("Nice arrow, keep going")
+    other.locator("#composer-body").press("Enter")
+    expect(page.locator("#messages .message .body").last).to_have_text("Nice arrow, keep going")
+    page.mouse.up()
+    expect(strokes).to_have_count(before + 1)
+
+    # The split is dragged, and remembered by the next page.
+    splitter = page.locator("#splitter").bounding_box()
+    page.mouse.move(splitter["x"] + 3, splitter["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(splitter["x"] + 180, splitter["y"] + 200, steps=5)
+    page.mouse.up()
+    wider = page.locator("#panel-messages").bounding_box()["width"]
+    assert wider > chat["width"] + 100
+    page.reload()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    assert abs(page.locator("#panel-messages").bounding_box()["width"] - wider) < 4
+    # The rooms fold away, and stay folded.
+    page.click("#side-toggle")
+    expect(page.locator(".side")).to_be_hidden()
+    expect(page.locator("#side-toggle")).to_have_attribute("aria-expanded", "false")
+    page.reload()
+    expect(page.locator(".side")).to_be_hidden()
+    page.click("#side-toggle")
+    expect(page.locator(".side")).to_be_visible()
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
+    shoot(page, artifacts, "room-desktop")
+    assert page.errors == [] and other.errors == []
+
+
+def test_a_message_that_arrives_while_the_board_shows_marks_the_messages_tab(scene, page_factory) -> None:
+    reader, writer = page_factory(f"/rooms/{scene}", **TABLET), page_factory(f"/rooms/{scene}", **TABLET)
+    expect(reader.locator("#connection")).to_have_attribute("data-state", "open")
+    reader.click("#tab-board")
+    writer.locator("#composer-body").fill("are you drawing?")
+    writer.locator("#composer-body").press("Enter")
+    expect(reader.locator("#tab-messages")).to_have_attribute("data-unread", "true")
+    reader.click("#tab-messages")
+    expect(reader.locator("#tab-messages")).not_to_have_attribute("data-unread", "true")
+    expect(reader.locator("#messages .message .body").last).to_have_text("are you drawing?")

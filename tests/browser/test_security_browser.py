@@ -91,7 +91,15 @@ def test_pages_work_under_the_csp_without_a_violation(page_factory, server) -> N
     lobby.get_by_label("Search rooms").fill(name)
     expect(lobby.locator("#rooms li.room")).to_have_count(1)
 
-    room = watched(page_factory(f"/{entry.locator('a').get_attribute('href').lstrip('/')}"), server)
+    path = f"/{entry.locator('a').get_attribute('href').lstrip('/')}"
+    # Wide: every panel at once, the split moved with the keyboard (layout.js sets a style property).
+    wide = watched(page_factory(path), server)
+    expect(wide.locator("#drawing")).to_be_visible()
+    wide.locator("#splitter").press("ArrowRight")
+    expect(wide.locator("#splitter")).to_have_attribute("aria-valuenow", "45")
+    assert_nothing_ran(wide)
+    # Narrower: tabs.
+    room = watched(page_factory(path, viewport={"width": 1024, "height": 768}), server)
     for tab in ("Users", "Board", "Messages"):
         room.get_by_role("tab", name=tab).click()
     expect(room.locator("#room-title")).to_contain_text(name)
