@@ -44,8 +44,6 @@ def do_run_migrations(connection: Connection) -> None:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def run_async_migrations() -> None:

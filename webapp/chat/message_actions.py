@@ -11,15 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat.errors import ChatError
 from webapp.chat.events import MessageChanged, ReactionsChanged
-from webapp.chat.messages import clean_body, reactions_of, views
-from webapp.db.models import Message, Reaction, Room, utcnow
+from webapp.chat.messages import clean_body, next_seq, reactions_of, views
+from webapp.db.models import Message, Reaction, utcnow
 
 # The reactions offered: a small set, so a reaction is a click, never a picker.
 EMOJI = ("👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀")
 
 
-async def _message(session: AsyncSession, room_id: int, message_id: int) -> tuple[int, bool]:
-    """(author id, deleted) of one of the room's messages, else no_such_message.
+async def _author(session: AsyncSession, room_id: int, message_id: int) -> int:
+    """The author of one of the room's messages still standing, else no_such_message.
     A line about the room (a rename) is the room's record: nobody changes it."""
     query = select(Message.author_id, Message.deleted_at, Message.kind).where(Message.id == message_id, Message.room_id == room_id)
     row = (await session.execute(query)).first()
@@ -27,28 +27,20 @@ async def _message(session: AsyncSession, room_id: int, message_id: int) -> tupl
         raise ChatError("no_such_message")
     if row.kind == "system":
         raise ChatError("not_allowed", "A line about the room cannot be changed.")
-    return row[0], row[1] is not None
+    if row.deleted_at is not None:
+        raise ChatError("no_such_message", "That message was deleted.")
+    return row.author_id
 
 
 async def _own(session: AsyncSession, room_id: int, message_id: int, user_id: int) -> None:
-    author_id, deleted = await _message(session, room_id, message_id)
-    if deleted:
-        raise ChatError("no_such_message", "That message was deleted.")
-    if author_id != user_id:
+    if await _author(session, room_id, message_id) != user_id:
         raise ChatError("not_allowed")
-
-
-async def _next_seq(session: AsyncSession, room_id: int) -> int:
-    """The room's next change number. Its row is locked from here to the commit
-    (PostgreSQL), so changes take their numbers in commit order, as sends do."""
-    query = update(Room).where(Room.id == room_id).values(last_seq=Room.last_seq + 1).returning(Room.last_seq)
-    return (await session.execute(query)).scalar_one()
 
 
 async def edit_message(session: AsyncSession, *, room_id: int, user_id: int, message_id: int, body: str) -> MessageChanged:
     body = clean_body(body)
     await _own(session, room_id, message_id, user_id)
-    seq = await _next_seq(session, room_id)
+    seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body=body, edited_at=utcnow(), seq=seq))
     return MessageChanged((await views(session, [message_id]))[0])
 
@@ -57,7 +49,7 @@ async def delete_message(session: AsyncSession, *, room_id: int, user_id: int, m
     """The row stays as a tombstone (its place in the history, replies' quotes);
     its body and reactions go."""
     await _own(session, room_id, message_id, user_id)
-    seq = await _next_seq(session, room_id)
+    seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body="", deleted_at=utcnow(), seq=seq))
     await session.execute(delete(Reaction).where(Reaction.message_id == message_id))
     return MessageChanged((await views(session, [message_id]))[0])
@@ -67,10 +59,8 @@ async def react(session: AsyncSession, *, room_id: int, user_id: int, message_id
     """Toggles the user's reaction: on if it was off, off if it was on."""
     if emoji not in EMOJI:
         raise ChatError("bad_data", "Reactions are one of " + " ".join(EMOJI) + ".")
-    _author, deleted = await _message(session, room_id, message_id)
-    if deleted:
-        raise ChatError("no_such_message", "That message was deleted.")
-    seq = await _next_seq(session, room_id)
+    await _author(session, room_id, message_id)
+    seq, _count = await next_seq(session, room_id)
     key = (Reaction.message_id == message_id, Reaction.user_id == user_id, Reaction.emoji == emoji)
     removed = (await session.execute(delete(Reaction).where(*key))).rowcount
     if not removed:

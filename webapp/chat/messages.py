@@ -122,11 +122,19 @@ async def send_message(
     return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, reply=reply), count)
 
 
+async def next_seq(session: AsyncSession, room_id: int) -> tuple[int, int]:
+    """The room's next change number (and its message count) for a change that is
+    not a new message. The room's row is locked from here to the commit (PostgreSQL),
+    so changes take their numbers in commit order, as sends do."""
+    connection = await session.connection()
+    return tuple((await connection.execute(_BUMP_LOG, {"room": room_id})).one())
+
+
 async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body: str) -> MessageCreated:
     """A line in the room's history about the room itself ("renamed the room to …"),
     by whoever changed it: a change to the history like a message, not counted as one."""
+    seq, count = await next_seq(session, room_id)
     connection = await session.connection()
-    seq, count = (await connection.execute(_BUMP_LOG, {"room": room_id})).one()
     name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
     now = utcnow()
     values = {"room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq}

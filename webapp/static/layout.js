@@ -75,9 +75,15 @@
 
   // Tabs (narrower screens): messages that arrive while another panel shows mark Messages.
   var marks = [document.getElementById("tab-messages"), document.getElementById("phone-tab-messages")];
-  new MutationObserver(function () {
+  // Only messages appended at the end: an older page loading above is not news.
+  new MutationObserver(function (records) {
     if (messagesPanel.offsetParent !== null) return;
-    marks.forEach(function (tab) { if (tab) tab.dataset.unread = "true"; });
+    var arrived = records.some(function (record) {
+      return Array.from(record.addedNodes).some(function (node) {
+        return node.nodeType === 1 && node.classList.contains("message") && !node.nextElementSibling;
+      });
+    });
+    if (arrived) marks.forEach(function (tab) { if (tab) tab.dataset.unread = "true"; });
   }).observe(document.getElementById("messages"), { childList: true });
   document.addEventListener("tab:selected", function (event) {
     if (event.target.id !== "tab-messages" && event.target.id !== "phone-tab-messages") return;

@@ -16,6 +16,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
+from webapp.chat import users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.realtime.actions import Caller, execute
@@ -31,7 +32,9 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 async def rename_me(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], data: Form) -> Redirect | Template:
     # The identity cookie is SameSite=Lax; the Origin check refuses what a browser sends from another site anyway.
     settings = services.settings
-    if not me.id or not origin_allowed(
+    if me.id == users.READER.id:
+        raise PermissionDeniedException(users.READ_ONLY)
+    if not origin_allowed(
         request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
     ):
         raise PermissionDeniedException("Rename yourself from a page of this site.")
