@@ -29,7 +29,7 @@ run: migrate
 test: install-dev
 	scripts/system-deps test
 	scripts/test-services
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4 --dist loadfile  # a file's tests share their servers: one worker each
 
 # The README's screenshots, taken by the browser test of the layouts.
 screenshots: install-dev
