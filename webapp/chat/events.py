@@ -11,6 +11,7 @@ import msgspec
 class UserView(msgspec.Struct, frozen=True):
     id: int
     name: str
+    uuid: str = ""  # public, for the JSON API; left out where only the HTML side reads it
 
 
 class RoomView(msgspec.Struct):
@@ -19,6 +20,7 @@ class RoomView(msgspec.Struct):
     color: str
     message_count: int = 0
     user_count: int = 0
+    uuid: str = ""
 
 
 class ReplyView(msgspec.Struct, frozen=True):
@@ -49,6 +51,7 @@ class MessageView(msgspec.Struct, frozen=True):
     deleted: bool = False
     reply: ReplyView | None = None
     reactions: list[ReactionView] = []
+    uuid: str = ""
 
 
 class RoomCreated(msgspec.Struct, tag=True):

@@ -25,7 +25,7 @@ SEARCH_MAX = 64
 
 
 def _view(room: Room, user_count: int = 0) -> RoomView:
-    return RoomView(room.id, room.name, room.color, room.message_count, user_count)
+    return RoomView(room.id, room.name, room.color, room.message_count, user_count, room.uuid)
 
 
 def _color(value: str) -> str:
