@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar_htmx import HTMXRequest
 
+from webapp.api.connection import api_socket
 from webapp.chat.errors import ChatError
 from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.rendering import create_environment
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz_head,
             lobby_socket,
             room_socket,
+            api_socket,
             create_static_files_router(path="/static", directories=[STATIC], name="static", before_request=refuse_nul),
         ],
         lifespan=[lifespan],

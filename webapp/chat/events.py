@@ -76,6 +76,7 @@ class RoomDeleted(msgspec.Struct, tag=True):
     # Its creator, and their recently deleted rooms after it (their own channel).
     owner_id: int | None = None
     deleted: list[DeletedRoomView] = []
+    room: RoomView | None = None  # as it was, for the JSON API (its uuid)
 
 
 class RoomRestored(msgspec.Struct, tag=True):

@@ -259,3 +259,11 @@ async def changes_after(session: AsyncSession, room_id: int, after_seq: int, lim
     query = _with_authors().where(Message.room_id == room_id, Message.seq > after_seq).order_by(Message.seq)
     rows = (await session.execute(query.limit(limit + 1))).all()
     return None if len(rows) > limit else await _views(session, rows)
+
+
+async def id_by_uuid(session: AsyncSession, room_id: int, uuid: str) -> int:
+    """The id of one of the room's messages, by its public uuid."""
+    found = await session.scalar(select(Message.id).where(Message.room_id == room_id, Message.uuid == uuid))
+    if found is None:
+        raise ChatError("no_such_message")
+    return found
