@@ -28,6 +28,7 @@ from webapp.services import Services, running
 from webapp.settings import Settings
 from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import identity_middleware
+from webapp.web.bots import bot_message, create_bot, revoke_bot
 from webapp.web.me import rename_me
 from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page
 
@@ -60,6 +61,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             board_svg,
             info,
             rename_me,
+            create_bot,
+            revoke_bot,
+            bot_message,
             healthz,
             healthz_head,
             lobby_socket,

@@ -27,6 +27,7 @@ class Bot(msgspec.Struct, frozen=True):
     key_id: int
     user: UserView
     room_id: int
+    room_uuid: str
 
 
 class BotKeyView(msgspec.Struct, frozen=True):
@@ -43,8 +44,7 @@ def _hash(key: str) -> str:
 
 async def create_bot(session: AsyncSession, *, room_id: int, creator_id: int, name: str) -> tuple[str, Bot]:
     """A new bot user for the room and its key, returned this once."""
-    if not await rooms.exists(session, room_id):
-        raise ChatError("no_such_room")
+    room = await rooms.get_room(session, room_id)
     user = User(name=clean_name(name))
     session.add(user)
     await session.flush()
@@ -52,7 +52,7 @@ async def create_bot(session: AsyncSession, *, room_id: int, creator_id: int, na
     row = BotKey(room_id=room_id, bot_id=user.id, creator_id=creator_id, key_hash=_hash(key))
     session.add(row)
     await session.flush()
-    return key, Bot(row.id, UserView(user.id, user.name, user.uuid), room_id)
+    return key, Bot(row.id, UserView(user.id, user.name, user.uuid), room_id, room.uuid)
 
 
 async def authenticate(session: AsyncSession, key: str) -> Bot | None:
@@ -60,7 +60,7 @@ async def authenticate(session: AsyncSession, key: str) -> Bot | None:
     if not key.startswith(KEY_PREFIX) or len(key) > 100:
         return None
     query = (
-        select(BotKey.id, BotKey.room_id, User.id, User.name, User.uuid)
+        select(BotKey.id, BotKey.room_id, Room.uuid, User.id, User.name, User.uuid)
         .join(User, User.id == BotKey.bot_id)
         .join(Room, Room.id == BotKey.room_id)
         .where(BotKey.key_hash == _hash(key), BotKey.revoked_at.is_(None), Room.deleted_at.is_(None))
@@ -68,8 +68,8 @@ async def authenticate(session: AsyncSession, key: str) -> Bot | None:
     row = (await session.execute(query)).first()
     if row is None:
         return None
-    key_id, room_id, user_id, name, uuid = row
-    return Bot(key_id, UserView(user_id, name, uuid), room_id)
+    key_id, room_id, room_uuid, user_id, name, uuid = row
+    return Bot(key_id, UserView(user_id, name, uuid), room_id, room_uuid)
 
 
 async def keys_made_by(session: AsyncSession, room_id: int, creator_id: int) -> list[BotKeyView]:

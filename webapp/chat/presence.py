@@ -76,6 +76,11 @@ async def _change(session: AsyncSession, room_id: int, user_id: int, present: bo
     return PresenceChanged(room_id, UserView(user_id, name, uuid), present)
 
 
+async def present(session: AsyncSession, room_id: int, user_id: int) -> bool:
+    """Whether the user has a socket open in the room."""
+    return await _sockets_of(session, room_id, user_id) > 0
+
+
 async def join(
     session: AsyncSession, *, socket_id: str, server_id: str, room_id: int, user_id: int
 ) -> PresenceChanged | None:
