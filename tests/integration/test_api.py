@@ -109,7 +109,8 @@ async def test_every_call_and_its_audience(apis) -> None:
 
     # A line, in the old client's 640×480 pixels, back to the room, the sender included.
     line = str(uuid.uuid4())
-    await bob.call("change_draw_line", uuid=line, points=[0, 0, 320, 240, 640, 480], color="#E02D25", tool="pen")
+    # The old client's pens are translucent: #rrggbbaa, a palette colour and its alpha.
+    await bob.call("change_draw_line", uuid=line, points=[0, 0, 320, 240, 640, 480], color="#E02D25cc", tool="pen")
     drawn = (await bob.expect("draw_line_changed"))["object"]
     assert (drawn["uuid"], drawn["points"], drawn["tool"], drawn["color"]) == (line, [0, 0, 320, 240, 640, 480], "pen", "#e02d25")
     await bob.call("get_drawing")
@@ -169,8 +170,11 @@ async def test_bad_calls_get_the_protocols_errors_and_keep_the_connection(apis) 
     await client.call("create_message", body="x" * 4001)
     await client.expect_error("data_too_long")
     line = {"uuid": str(uuid.uuid4()), "points": [1, 2, 3, 4], "tool": "pen"}
-    await client.call("change_draw_line", **line, color="#123456")  # not one of the pens
-    await client.expect_error("not_valid_color")
+    for color in ("#123456", "#123456cc", "red"):  # not one of the pens
+        await client.call("change_draw_line", **line, color=color)
+        await client.expect_error("not_valid_color")
+    await client.call("change_draw_line", **line, color="#FFF")
+    assert (await client.expect("draw_line_changed"))["object"]["color"] == "#ffffff"
     await client.call("change_draw_line", **{**line, "points": [1, 2, 3]}, color="#000000")
     await client.expect_error("bad_data")
     await client.call("change_draw_line", uuid="not a uuid", points=[1, 2], color="#000000", tool="pen")

@@ -170,7 +170,7 @@ async def run(client: Client, call: AnyCall) -> None:
             await writer.run(
                 lambda session: drawing.draw(
                     session, room_id=room.id, author_id=me, stroke_id=str(uuid), points=encoding.to_board(points),
-                    color=color, tool=tool, width=encoding.board_width(tool), done=True,
+                    color=encoding.pen_color(color), tool=tool, width=encoding.board_width(tool), done=True,
                 )
             )
         case ResetDrawing():

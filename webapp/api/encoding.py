@@ -79,6 +79,15 @@ def board_width(tool: str) -> int:
     return min(WIDTHS, key=lambda width: abs(width - drawn))
 
 
+def pen_color(color: str) -> str:
+    """The board's form of a line's colour: #rrggbb. The old client draws its pens
+    translucent (#000000cc); the board's pens are opaque, so the alpha is dropped."""
+    color = color.strip().lower()
+    if len(color) == 4 and color.startswith("#"):
+        return "#" + "".join(digit * 2 for digit in color[1:])
+    return color[:7] if len(color) == 9 else color
+
+
 def line(stroke: StrokeView) -> dict:
     return {
         "uuid": stroke.id, "name": f"line-{stroke.id}", "points": to_stage(stroke.points), "tool": stroke.tool,
