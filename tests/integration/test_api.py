@@ -11,7 +11,8 @@ import websockets
 
 from tests.api_client import ApiClient
 from tests.integration.test_room_chat import enter
-from tests.support import parse_fragment, text_of
+from tests.support import Client, parse_fragment, text_of
+from webapp.api.calls import AnyCall
 from webapp.settings import Rate
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -158,6 +159,10 @@ async def test_bad_calls_get_the_protocols_errors_and_keep_the_connection(apis) 
         (json.dumps({"type": "call", "payload": {"message": "change_color", "uuid": room, "color": "red"}}), "not_valid_color"),
         (json.dumps({"type": "call", "payload": {"message": "change_name", "uuid": room, "name": "x" * 65}}), "data_too_long"),
         (json.dumps({"type": "call", "payload": {"message": "change_user_name", "name": "  "}}), "not_sufficient_data"),
+        (json.dumps({"type": "call", "payload": {"message": "change_user_name", "name": "a\u0000b"}}), "bad_data"),
+        ('{"type": "call", "payload": ' + "[" * 5000 + "]" * 5000 + "}", "bad_data"),
+        (json.dumps({"type": "call", "payload": {"message": "list_messages", "before": 10**30}}), "bad_data"),
+        (json.dumps([1, 2, 3]), "bad_data"),
     ]
     for frame, code in refused:
         await client.ws.send(frame)
@@ -264,3 +269,47 @@ async def test_a_browser_and_an_api_client_live_both_ways(apis, clients) -> None
     drawn = (await api.expect("draw_line_changed", where=lambda p: p["object"]["uuid"] == stroke))["object"]
     assert (drawn["points"], drawn["tool"]) == ([160, 240, 320, 480], "eraser")
     assert len([s for s in api.seen if s["payload"].get("object", {}).get("uuid") == stroke]) == 1
+
+
+# A call that each limited call accepts (or refuses after spending its token).
+SAMPLE_CALLS = {
+    "create_room": lambda room: {},
+    "delete_room": lambda room: {"uuid": str(uuid.uuid4())},
+    "change_name": lambda room: {"uuid": room, "name": f"Renamed {uuid.uuid4().hex[:6]}"},
+    "change_color": lambda room: {"uuid": room, "color": "#2b347e"},
+    "change_user_name": lambda room: {"name": f"Quick Fox {uuid.uuid4().hex[:4]}"},
+    "create_message": lambda room: {"body": "hello"},
+    "change_draw_line": lambda room: {"uuid": str(uuid.uuid4()), "points": [1, 2, 3, 4], "color": "#000000", "tool": "pen"},
+    "reset_drawing": lambda room: {},
+}
+BUDGETS = {call.__struct_config__.tag: call.budget for call in AnyCall.__args__ if call.budget}
+
+
+def _rate_limited(statements: list[dict]) -> bool:
+    return any(s["type"] == "error" and s["payload"]["message"] == "rate_limited" for s in statements)
+
+
+@pytest.mark.parametrize("call", sorted(BUDGETS))
+async def test_each_limited_call_is_rate_limited_for_that_identity_only(apis, server_with, call: str) -> None:
+    assert call in SAMPLE_CALLS, "every limited call needs a sample here"
+    limit = 3
+    limited = server_with(**{f"rate_{BUDGETS[call]}": Rate(limit, 3600)})
+    flooder, _ = await connected(apis, of=limited)
+    bystander, _ = await connected(apis, of=limited)
+    # A room made by someone else: the flooder's budget is untouched by it.
+    page = await Client(limited.url).connect()
+    await page.send("create_room", name="Limits")
+    room = (await flooder.expect("room_created", where=_room_named("Limits")))["object"]["uuid"]
+    await page.close()
+    for client in (flooder, bystander):
+        await client.call("enter_room", uuid=room)
+        await client.expect("drawing_got")
+    for _ in range(limit):
+        await flooder.call(call, **SAMPLE_CALLS[call](room))
+    assert not _rate_limited(await flooder.quiet())
+    await flooder.call(call, **SAMPLE_CALLS[call](room))
+    await flooder.expect_error("rate_limited")
+    await bystander.call(call, **SAMPLE_CALLS[call](room))
+    assert not _rate_limited(await bystander.quiet())
+    await flooder.call("list_rooms")
+    await flooder.expect("rooms_listed")
