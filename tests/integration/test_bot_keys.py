@@ -49,9 +49,16 @@ async def test_a_bot_posts_with_its_key_and_its_text_stays_text(server, clients)
     shown = by_id(page, article.get("id"))
     assert HOSTILE in text_of(shown) and shown.find(".//img") is None
 
-    # The key is a bot's identity over /api too.
+    # The key is a bot's identity over /api too, in its room only.
+    await new_room(host, name="Elsewhere")
     api = await ApiClient.connect(server.url, {"Authorization": f"Bearer {key}"})
     assert (await api.expect("user_created"))["object"]["name"] == "Build Bot"
+    listed = {room["name"]: room["uuid"] for room in (await api.expect("rooms_listed"))["list"]}
+    await api.call("enter_room", uuid=listed["Elsewhere"])
+    await api.expect_error("not_allowed")
+    await api.call("enter_room", uuid=said["room_uuid"])
+    await api.call("create_message", body="over the socket")
+    assert (await api.expect("message_created"))["object"]["user"]["name"] == "Build Bot"
     await api.close()
 
 

@@ -45,7 +45,7 @@ async def api_socket(socket: WebSocket, services: NamedDependency[Services]) -> 
         await refuse(socket, 403, "this origin may not open sockets here")
         return
     try:
-        user = await _identity(socket, services, origin is not None)
+        user, bot_room = await _identity(socket, services, origin is not None)
     except PermissionError as refusal:
         await refuse(socket, 401, str(refusal))
         return
@@ -63,13 +63,14 @@ async def api_socket(socket: WebSocket, services: NamedDependency[Services]) -> 
         await refuse(socket, 403, "too many sockets for one identity")
         return
     try:
-        await Client(socket, services, user).serve()
+        await Client(socket, services, user, bot_room).serve()
     finally:
         services.limiter.close_socket(user.id)
 
 
-async def _identity(socket: WebSocket, services: Services, from_page: bool) -> UserView | None:
-    """The connection's user; None when the address may make no new identity now."""
+async def _identity(socket: WebSocket, services: Services, from_page: bool) -> tuple[UserView | None, int | None]:
+    """The connection's user (None when the address may make no new identity now),
+    and for a bot the one room its key is for."""
     authorization = socket.headers.get("authorization")
     async with services.transaction() as session:
         if authorization is not None:
@@ -77,12 +78,12 @@ async def _identity(socket: WebSocket, services: Services, from_page: bool) -> U
             bot = await bots.authenticate(session, key.strip()) if scheme.lower() == "bearer" else None
             if bot is None:
                 raise PermissionError("that is not a bot key, or it was revoked")
-            return bot.user
+            return bot.user, bot.room_id
         if from_page and (user := await users.get_user(session, socket.session.get("uid", 0))) is not None:
-            return user
+            return user, None
         if not services.limiter.identities.admit(socket.client.host if socket.client else ""):
-            return None
-        return await users.create_user(session)
+            return None, None
+        return await users.create_user(session), None
 
 
 class Client:
@@ -90,10 +91,11 @@ class Client:
     The room has a hub connection of its own, made anew at each entrance: it
     holds live statements until the history it was sent has been read."""
 
-    def __init__(self, socket: WebSocket, services: Services, user: UserView) -> None:
+    def __init__(self, socket: WebSocket, services: Services, user: UserView, bot_room: int | None = None) -> None:
         self.socket = socket
         self.services = services
         self.user = user
+        self.bot_room = bot_room  # a bot enters only the room its key is for
         self.room: RoomView | None = None
         self.outlet: Outlet = socket.scope["extensions"][OUTLET]
         self.lobby = Connection(self.outlet)
@@ -130,6 +132,8 @@ class Client:
 
     async def enter(self, room: RoomView) -> None:
         services = self.services
+        if self.bot_room is not None and room.id != self.bot_room:
+            raise ChatError("not_allowed", "A bot's key is for one room.")
 
         async def move(session):
             left = await presence.leave(session, self.socket_id)
