@@ -10,7 +10,6 @@ A bad call gets an error statement and the connection stays open."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from contextlib import suppress
 
@@ -23,10 +22,8 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import RoomView, UserView
 from webapp.realtime.hub import Connection
 from webapp.realtime.protocol import OUTLET, Outlet, text_frame
-from webapp.realtime.socket import TRY_AGAIN_LATER, close, drop, host_allowed, origin_allowed, refuse
+from webapp.realtime.socket import TRY_AGAIN_LATER, close, drop, host_allowed, origin_allowed, read_frames, refuse
 from webapp.services import Services
-
-log = logging.getLogger(__name__)
 
 # Chatboard's error codes, as the protocol names the same refusals; the others
 # (rate_limited, not_allowed, no_such_message) keep Chatboard's code.
@@ -123,7 +120,7 @@ class Client:
             self.lobby.caught_up(0)
             self.send(encoding.result("user_created", object=self.identity()))
             self.send(await calls.rooms_listed(services))
-            await self._read()
+            await read_frames(self.socket, services, self._run, self._refuse)
         finally:
             services.hub.unsubscribe(self.lobby, [encoding.LOBBY])
             if self.room is not None:
@@ -168,24 +165,10 @@ class Client:
             self.services.hub.unsubscribe(self.in_it, [encoding.room_channel(self.room.id)])
         self.in_it = None
 
-    async def _read(self) -> None:
-        services = self.services
-        frames = services.limiter.socket_bucket()
-        while True:
-            message = await self.socket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            frame = message.get("text")
-            try:
-                if not frames.take():
-                    raise ChatError("rate_limited")
-                if frame is None:
-                    raise ChatError("bad_data", "A statement is a text frame: one JSON object.")
-                call = calls.parse(frame)
-                services.limiter.admit(self.user.id, call)
-                await calls.run(self, call)
-            except ChatError as error:
-                self.send(encoding.error(PROTOCOL_CODES.get(error.code, error.code), error.detail))
-            except Exception:
-                log.exception("statement failed: %.200r", frame or message.get("bytes"))
-                self.send(encoding.error("bad_data", "That could not be done."))
+    async def _run(self, frame: str) -> None:
+        call = calls.parse(frame)
+        self.services.limiter.admit(self.user.id, call)
+        await calls.run(self, call)
+
+    def _refuse(self, error: ChatError) -> None:
+        self.send(encoding.error(PROTOCOL_CODES.get(error.code, error.code), error.detail))

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import uuid
 from contextlib import suppress
+from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -238,6 +239,23 @@ async def close(socket: WebSocket, code: int, reason: str) -> None:
 
 
 async def _read_frames(socket: WebSocket, services: Services, caller: Caller, outlet: Outlet) -> None:
+    async def run(frame: str) -> None:
+        if caller.user_id == users.READER.id:
+            raise ChatError("rate_limited", users.READ_ONLY)
+        command = parse(frame)
+        services.limiter.admit(caller.user_id, command)
+        # Answered after the commit; the hub has delivered the change by then.
+        await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+
+    def refuse(error: ChatError) -> None:
+        outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
+
+    await read_frames(socket, services, run, refuse)
+
+
+async def read_frames(socket: WebSocket, services: Services, run: Callable[[str], Awaitable[None]], refuse: Callable[[ChatError], None]) -> None:
+    """Run each text frame until the socket closes, each spending from the socket's
+    frame budget first. What is refused, or fails, is answered by `refuse`; the socket stays."""
     frames = services.limiter.socket_bucket()
     while True:
         message = await socket.receive()
@@ -247,16 +265,11 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         try:
             if not frames.take():
                 raise ChatError("rate_limited")
-            if caller.user_id == users.READER.id:
-                raise ChatError("rate_limited", users.READ_ONLY)
             if frame is None:
                 raise ChatError("bad_data", "A frame is text: one JSON object.")
-            command = parse(frame)
-            services.limiter.admit(caller.user_id, command)
-            # Answered after the commit; the hub has delivered the change by then.
-            await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+            await run(frame)
         except ChatError as error:
-            outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
+            refuse(error)
         except Exception:
             log.exception("frame failed: %.200r", frame or message.get("bytes"))
-            outlet.write(text_frame(services.fragments.error("bad_data", "That could not be done.").encode()))
+            refuse(ChatError("bad_data", "That could not be done."))
