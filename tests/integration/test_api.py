@@ -313,3 +313,25 @@ async def test_each_limited_call_is_rate_limited_for_that_identity_only(apis, se
     assert not _rate_limited(await bystander.quiet())
     await flooder.call("list_rooms")
     await flooder.expect("rooms_listed")
+
+
+async def test_entering_sends_the_newest_50_and_older_pages_come_with_before(apis) -> None:
+    writer, _ = await connected(apis)
+    await writer.call("create_room")
+    room = (await writer.expect("room_created"))["object"]["uuid"]
+    await writer.call("enter_room", uuid=room)
+    await writer.expect("drawing_got")
+    for n in range(60):
+        await writer.call("create_message", body=f"n{n}")
+    await writer.expect("message_created", where=lambda p: p["object"]["body"] == "n59", timeout=15)
+
+    reader, _ = await connected(apis)
+    await reader.call("enter_room", uuid=room)
+    newest = (await reader.expect("messages_listed"))["list"]
+    assert [m["body"] for m in newest] == [f"n{n}" for n in range(10, 60)]
+    await reader.call("list_messages", before=newest[0]["uuid"])
+    older = (await reader.expect("messages_listed"))["list"]
+    assert [m["body"] for m in older] == [f"n{n}" for n in range(10)]
+    # Read back, a message keeps its uuid.
+    await reader.call("list_messages")
+    assert [m["uuid"] for m in (await reader.expect("messages_listed"))["list"]] == [m["uuid"] for m in newest]

@@ -3,13 +3,17 @@ posts with one request; its creator revokes it; a bot's text is text on the page
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import httpx
 import pytest
 import websockets
 
 from tests.api_client import ApiClient
 from tests.integration.test_room_chat import enter, new_room
-from tests.support import Client, by_id, parse_page, text_of
+from tests.support import ROOT, Client, by_id, parse_page, text_of
 from webapp.settings import Rate
 
 HOSTILE = '<img src=x onerror="alert(1)"><div id="messages" hx-swap-oob="true">gone</div>'
@@ -119,3 +123,25 @@ async def test_a_bot_is_rate_limited(server_with, clients_of) -> None:
     maker = await enter(clients_of(server), room_id)
     key = await make_bot(server, maker, room_id)
     assert [post(server, room_id, key, f"m{n}").status_code for n in range(3)] == [201, 201, 429]
+
+
+async def test_the_python_bot_of_docs_api_md_answers_ping_with_pong(server, clients) -> None:
+    source = (ROOT / "docs" / "api.md").read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    host = await clients().connect()
+    room_id = await new_room(host)
+    key = await make_bot(server, await enter(clients(), room_id), room_id, name="Ping Bot")
+    room_uuid = post(server, room_id, key, "hello").json()["room_uuid"]
+    person = await ApiClient.connect(server.url)
+    await person.call("enter_room", uuid=room_uuid)
+    await person.expect("drawing_got")
+    env = {**os.environ, "CHATBOARD_API": "ws" + server.url.removeprefix("http") + "/api", "ROOM_UUID": room_uuid, "CHATBOARD_KEY": key}
+    bot = subprocess.Popen([sys.executable, "-c", source], env=env)
+    try:
+        await person.expect("message_created", where=lambda p: p["object"]["body"] == "hello, I am a bot", timeout=15)
+        await person.call("create_message", body="ping")
+        pong = await person.expect("message_created", where=lambda p: p["object"]["body"] == "pong")
+        assert pong["object"]["user"]["name"] == "Ping Bot"
+    finally:
+        bot.kill()
+        bot.wait()
+        await person.close()
