@@ -41,6 +41,15 @@ async def connected(apis, **options) -> tuple[ApiClient, dict]:
     return client, me
 
 
+async def room_entered(client: ApiClient) -> str:
+    """A new room, made and entered by the client: its uuid."""
+    await client.call("create_room")
+    room = (await client.expect("room_created"))["object"]["uuid"]
+    await client.call("enter_room", uuid=room)
+    await client.expect("drawing_got")
+    return room
+
+
 def _room_named(name: str):
     return lambda payload: payload["object"]["name"] == name
 
@@ -195,10 +204,7 @@ async def test_bad_calls_get_the_protocols_errors_and_keep_the_connection(apis) 
 async def test_chatboards_rate_limits_answer_with_an_error_and_keep_the_connection(apis, server_with) -> None:
     limited = server_with(rate_messages=Rate(2, 60))
     client, _ = await connected(apis, of=limited)
-    await client.call("create_room")
-    room = (await client.expect("room_created"))["object"]["uuid"]
-    await client.call("enter_room", uuid=room)
-    await client.expect("drawing_got")
+    await room_entered(client)
     for n in range(2):
         await client.call("create_message", body=f"m{n}")
         await client.expect("message_created")
@@ -317,10 +323,7 @@ async def test_each_limited_call_is_rate_limited_for_that_identity_only(apis, se
 
 async def test_entering_sends_the_newest_50_and_older_pages_come_with_before(apis) -> None:
     writer, _ = await connected(apis)
-    await writer.call("create_room")
-    room = (await writer.expect("room_created"))["object"]["uuid"]
-    await writer.call("enter_room", uuid=room)
-    await writer.expect("drawing_got")
+    room = await room_entered(writer)
     for n in range(60):
         await writer.call("create_message", body=f"n{n}")
     await writer.expect("message_created", where=lambda p: p["object"]["body"] == "n59", timeout=15)
