@@ -6,7 +6,7 @@ when a socket of this process listens on its channel (realtime/hub.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import msgspec
 
@@ -112,25 +112,22 @@ class Statements:
             self.room_uuids[each.id] = each.uuid
 
     def deliveries(self, event: Event) -> Iterator[Delivery]:
-        later = _later
+        # Each statement is built only when called: only if an /api socket here listens.
         match event:
             case RoomCreated(room=created) | RoomRestored(room=created):
                 self.remember([created])
-                yield LOBBY, None, later("room_created", object=room(created, []))
+                yield LOBBY, None, lambda: result("room_created", object=room(created, []))
             case RoomChanged(room=changed):
                 self.remember([changed])  # its room_changed is coalesced (rooms_changed.py)
             case RoomDeleted(room_id=room_id, room=deleted) if deleted is not None:
                 self.room_uuids.pop(room_id, None)
-                yield LOBBY, None, later("room_deleted", object=room(deleted, []))
+                yield LOBBY, None, lambda: result("room_deleted", object=room(deleted, []))
             case MessageCreated(message=view, repeat=False) if view.room_id in self.room_uuids:
                 room_uuid = self.room_uuids[view.room_id]
-                yield room_channel(view.room_id), view.seq, later("message_created", object=message(view, room_uuid))
+                yield room_channel(view.room_id), view.seq, lambda: result("message_created", object=message(view, room_uuid))
             case StrokeDrawn(room_id=room_id, stroke=stroke) if stroke.done:
                 # A line is sent once, when it is done: the old client has no strokes in progress.
-                yield room_channel(room_id), None, later("draw_line_changed", object=line(stroke))
+                yield room_channel(room_id), None, lambda: result("draw_line_changed", object=line(stroke))
             case DrawingReset(room_id=room_id) if room_id in self.room_uuids:
-                yield room_channel(room_id), None, later("drawing_got", object=drawing(self.room_uuids[room_id], []))
-
-
-def _later(name: str, **fields) -> Callable[[], str]:
-    return lambda: result(name, **fields)
+                room_uuid = self.room_uuids[room_id]
+                yield room_channel(room_id), None, lambda: result("drawing_got", object=drawing(room_uuid, []))
