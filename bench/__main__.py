@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import costs, scenarios
+from bench import api_room, costs, scenarios
 from bench.run import Row, notes
 from bench.server import ROOT, raise_open_files
 
@@ -49,7 +49,7 @@ def commit() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenarios", nargs="*", help="scenario numbers, c1…c7 or costs (default: scenarios 1–9)")
+    parser.add_argument("scenarios", nargs="*", help="scenario numbers, c1…c7 or costs (default: scenarios 1–10)")
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--postgres", help="a PostgreSQL URL (an empty database) for scenarios 8 and 9")
     args = parser.parse_args()
@@ -57,7 +57,7 @@ def main() -> int:
     chosen = {int(w) for w in words if w.isdigit()}
     chosen_costs = set(range(1, 8)) if "costs" in words else {int(w[1:]) for w in words if w[:1] == "c" and w[1:].isdigit()}
     if not words:
-        chosen = set(range(1, 10))
+        chosen = set(range(1, 11))
     scale = scenarios.QUICK if args.quick else scenarios.FULL
     raise_open_files()
     started = time.monotonic()
@@ -96,6 +96,8 @@ def main() -> int:
             show(scenarios.acknowledged(on_pg, "8 send → ack, PostgreSQL"))
         else:
             show(Row("8 send → ack, PostgreSQL", note="not measured: no --postgres URL"))
+    if 10 in chosen:
+        show(api_room.api_room())
     if 9 in chosen:
         if args.postgres:
             two = scenarios.ramp(scale, servers=2, database_url=args.postgres, env={"CHANNELS_BACKEND": "postgres"}, name="9 two processes")

@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar_htmx import HTMXRequest
 
+from webapp.api.connection import api_socket
 from webapp.chat.errors import ChatError
 from webapp.realtime.socket import lobby_socket, room_socket
 from webapp.rendering import create_environment
@@ -27,6 +28,7 @@ from webapp.services import Services, running
 from webapp.settings import Settings
 from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import identity_middleware
+from webapp.web.bots import bot_message, create_bot, revoke_bot
 from webapp.web.me import rename_me
 from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page
 
@@ -59,10 +61,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             board_svg,
             info,
             rename_me,
+            create_bot,
+            revoke_bot,
+            bot_message,
             healthz,
             healthz_head,
             lobby_socket,
             room_socket,
+            api_socket,
             create_static_files_router(path="/static", directories=[STATIC], name="static", before_request=refuse_nul),
         ],
         lifespan=[lifespan],

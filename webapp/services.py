@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from webapp.api.encoding import Statements
+from webapp.api.rooms_changed import RoomsChanged
 from webapp.chat import presence, rooms
 from webapp.chat.events import Event, MessageCreated
 from webapp.db import inline_sqlite
@@ -47,6 +49,7 @@ class Services:
     boards: Boards
     limiter: Limiter
     server_id: str
+    api: Statements  # the JSON API's format of events
 
 
 @asynccontextmanager
@@ -60,19 +63,22 @@ async def running(settings: Settings, templates: Environment) -> AsyncIterator[S
     transaction = transactions(settings.database_url, sessions)
     bus = create_bus(settings)
     fragments = Fragments(templates)
-    hub = Hub(formats=[fragments.deliveries])
+    statements = Statements()
+    hub = Hub(formats=[fragments.deliveries, statements.deliveries])
     coalescer = Coalescer(hub, fragments, sessions)
     boards = Boards(fragments, sessions)
-    hub.observers += [coalescer.observe, boards.observe]
+    rooms_changed = RoomsChanged(hub, statements, sessions)
+    hub.observers += [coalescer.observe, boards.observe, rooms_changed.observe]
     writer = Writer(transaction, bus)
     if settings.crash_after_commit:
         writer.after_commit = _crash_after_a_message
     services = Services(
         settings=settings, templates=templates, fragments=fragments, sessions=sessions, transaction=transaction,
         writer=writer, bus=bus, hub=hub, coalescer=coalescer, boards=boards, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
+        api=statements,
     )
     await bus.start(hub.deliver)
-    tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run())]
+    tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run()), asyncio.create_task(rooms_changed.run())]
     if alone and (path := sqlite_path(settings.database_url)):
         tasks.append(asyncio.create_task(inline_sqlite.checkpoints(path)))
     await _beat(services)

@@ -11,6 +11,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -95,29 +96,38 @@ class ErrorLog(logging.Handler):
         self.records.append(record)
 
 
-@pytest.fixture(scope="module")
-def fuzzed(database_url: str) -> Iterator[tuple[websockets.sync.client.ClientConnection, Database, ErrorLog]]:
-    # Limits out of the way: here every frame should reach parsing and the services.
+@contextmanager
+def fuzzed_server(database_url: str) -> Iterator[tuple[Server, Database, ErrorLog]]:
+    """A server with its limits out of the way (every frame should reach parsing and
+    the services), its stored rows, and the errors it logs."""
     server = Server(Settings(database_url=database_url, secret_key="test-secret", env="test", **NO_LIMITS)).start()
     errors = ErrorLog()
     watched = [logging.getLogger(), logging.getLogger("uvicorn"), logging.getLogger("litestar")]
     for logger in watched:
         logger.addHandler(errors)
-    with httpx.Client(base_url=server.url) as http:
-        http.get("/")
-        cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
     database = Database(database_url)
-    with websockets.sync.client.connect(
-        server.url.replace("http", "ws") + "/ws",
-        additional_headers={"Cookie": cookie, "Origin": server.url},
-        max_size=2**22,
-        compression=None,
-    ) as socket:
-        yield socket, database, errors
-    database.close()
-    for logger in watched:
-        logger.removeHandler(errors)
-    server.stop()
+    try:
+        yield server, database, errors
+    finally:
+        database.close()
+        for logger in watched:
+            logger.removeHandler(errors)
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def fuzzed(database_url: str) -> Iterator[tuple[websockets.sync.client.ClientConnection, Database, ErrorLog]]:
+    with fuzzed_server(database_url) as (server, database, errors):
+        with httpx.Client(base_url=server.url) as http:
+            http.get("/")
+            cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
+        with websockets.sync.client.connect(
+            server.url.replace("http", "ws") + "/ws",
+            additional_headers={"Cookie": cookie, "Origin": server.url},
+            max_size=2**22,
+            compression=None,
+        ) as socket:
+            yield socket, database, errors
 
 
 def read_until(socket, marker: str) -> list[str]:

@@ -4,6 +4,7 @@ Plain functions: Alembic's env.py runs its own event loop."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -103,3 +104,10 @@ def test_upgrading_a_database_in_use_keeps_every_row(empty_database_url: str) ->
         return [connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() for table in tables]
 
     assert _inspect(empty_database_url, counts) == [1, 1, 2, 1, 1]
+
+    def uuids(connection) -> list[str]:
+        return [row[0] for table in ("users", "rooms", "messages") for row in connection.exec_driver_sql(f"SELECT uuid FROM {table}")]
+
+    # Rows from before 0017 got a public uuid each, a different one.
+    given = _inspect(empty_database_url, uuids)
+    assert len(set(given)) == 4 and all(uuid.UUID(value).version == 4 and str(uuid.UUID(value)) == value for value in given)

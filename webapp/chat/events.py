@@ -11,6 +11,7 @@ import msgspec
 class UserView(msgspec.Struct, frozen=True):
     id: int
     name: str
+    uuid: str = ""  # public, for the JSON API; left out where only the HTML side reads it
 
 
 class RoomView(msgspec.Struct):
@@ -19,6 +20,7 @@ class RoomView(msgspec.Struct):
     color: str
     message_count: int = 0
     user_count: int = 0
+    uuid: str = ""
 
 
 class ReplyView(msgspec.Struct, frozen=True):
@@ -49,6 +51,7 @@ class MessageView(msgspec.Struct, frozen=True):
     deleted: bool = False
     reply: ReplyView | None = None
     reactions: list[ReactionView] = []
+    uuid: str = ""
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -73,6 +76,7 @@ class RoomDeleted(msgspec.Struct, tag=True):
     # Its creator, and their recently deleted rooms after it (their own channel).
     owner_id: int | None = None
     deleted: list[DeletedRoomView] = []
+    room: RoomView | None = None  # as it was, for the JSON API (its uuid)
 
 
 class RoomRestored(msgspec.Struct, tag=True):

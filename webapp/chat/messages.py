@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from webapp.chat.errors import ChatError
 from webapp.chat.events import MessageCreated, MessageView, ReactionView, ReplyView, UserView
-from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, utcnow
+from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, new_uuid, utcnow
 
 PAGE_SIZE = 50
 
@@ -53,7 +53,7 @@ _UNBUMP = (
 _BUMP_LOG = (
     update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq, ROOMS.c.message_count)
 )
-_AUTHOR = select(USERS.c.name).where(USERS.c.id == bindparam("author"))
+_AUTHOR = select(USERS.c.name, USERS.c.uuid).where(USERS.c.id == bindparam("author"))
 # A reply's quote: only read when a message answers another.
 _QUOTED = (
     select(MESSAGES.c.body, MESSAGES.c.deleted_at, USERS.c.id, USERS.c.name)
@@ -105,10 +105,10 @@ async def send_message(
     if bumped is None:
         raise ChatError("no_such_room")
     seq, count = bumped
-    name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
+    name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now,
-        "seq": seq, "reply_to_id": reply_to,
+        "seq": seq, "reply_to_id": reply_to, "uuid": new_uuid(),
     }
     new_id = (await connection.execute(_INSERTS[connection.dialect.name], values)).scalar()
     if new_id is None:
@@ -119,7 +119,8 @@ async def send_message(
             select(Message.id).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
         )
         return MessageCreated((await views(session, [stored]))[0], count - 1, repeat=True)
-    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, reply=reply), count)
+    author = UserView(author_id, name, author_uuid)
+    return MessageCreated(MessageView(new_id, room_id, author, body, now, seq, reply=reply, uuid=values["uuid"]), count)
 
 
 async def next_seq(session: AsyncSession, room_id: int) -> tuple[int, int]:
@@ -135,11 +136,15 @@ async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body
     by whoever changed it: a change to the history like a message, not counted as one."""
     seq, count = await next_seq(session, room_id)
     connection = await session.connection()
-    name = (await connection.execute(_AUTHOR, {"author": author_id})).scalar_one()
+    name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
     now = utcnow()
-    values = {"room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq}
+    values = {
+        "room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq,
+        "uuid": new_uuid(),
+    }
     new_id = (await connection.execute(insert(MESSAGES).returning(MESSAGES.c.id), values)).scalar_one()
-    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, "system"), count)
+    author = UserView(author_id, name, author_uuid)
+    return MessageCreated(MessageView(new_id, room_id, author, body, now, seq, "system", uuid=values["uuid"]), count)
 
 
 async def last_seq(session: AsyncSession, room_id: int) -> int:
@@ -192,7 +197,7 @@ async def page_after(session: AsyncSession, room_id: int, after_id: int) -> Page
 def _with_authors():
     """Messages with their authors and, for replies, the answered message and its author."""
     return (
-        select(Message, User.id, User.name, _Quoted.body, _Quoted.deleted_at, _QuotedAuthor.id, _QuotedAuthor.name)
+        select(Message, User.id, User.name, User.uuid, _Quoted.body, _Quoted.deleted_at, _QuotedAuthor.id, _QuotedAuthor.name)
         .join(User, User.id == Message.author_id)
         .outerjoin(_Quoted, _Quoted.id == Message.reply_to_id)
         .outerjoin(_QuotedAuthor, _QuotedAuthor.id == _Quoted.author_id)
@@ -205,12 +210,12 @@ async def _views(session: AsyncSession, rows) -> list[MessageView]:
     reactions = await reactions_of(session, [row[0].id for row in rows])
     return [
         MessageView(
-            message.id, message.room_id, UserView(user_id, name), message.body, message.created_at, message.seq, message.kind,
+            message.id, message.room_id, UserView(user_id, name, user_uuid), message.body, message.created_at, message.seq, message.kind,
             edited=message.edited_at is not None, deleted=message.deleted_at is not None,
             reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
-            reactions=reactions.get(message.id, []),
+            reactions=reactions.get(message.id, []), uuid=message.uuid,
         )
-        for message, user_id, name, *quoted in rows
+        for message, user_id, name, user_uuid, *quoted in rows
     ]
 
 
@@ -254,3 +259,11 @@ async def changes_after(session: AsyncSession, room_id: int, after_seq: int, lim
     query = _with_authors().where(Message.room_id == room_id, Message.seq > after_seq).order_by(Message.seq)
     rows = (await session.execute(query.limit(limit + 1))).all()
     return None if len(rows) > limit else await _views(session, rows)
+
+
+async def id_by_uuid(session: AsyncSession, room_id: int, uuid: str) -> int:
+    """The id of one of the room's messages, by its public uuid."""
+    found = await session.scalar(select(Message.id).where(Message.room_id == room_id, Message.uuid == uuid))
+    if found is None:
+        raise ChatError("no_such_message")
+    return found

@@ -29,11 +29,26 @@ async def user_counts(session: AsyncSession, room_ids: Iterable[int]) -> dict[in
 
 async def users_in_room(session: AsyncSession, room_id: int) -> list[UserView]:
     rows = await session.execute(
-        select(User.id, User.name)
+        select(User.id, User.name, User.uuid)
         .where(User.id.in_(select(Presence.user_id).where(Presence.room_id == room_id)))
         .order_by(User.name, User.id)
     )
-    return [UserView(id, name) for id, name in rows]
+    return [UserView(id, name, uuid) for id, name, uuid in rows]
+
+
+async def users_in_rooms(session: AsyncSession, room_ids: Iterable[int]) -> dict[int, list[UserView]]:
+    """The users in each of these rooms, in one query (the JSON API's rooms list them)."""
+    rows = await session.execute(
+        select(Presence.room_id, User.id, User.name, User.uuid)
+        .distinct()
+        .join(User, User.id == Presence.user_id)
+        .where(Presence.room_id.in_(list(room_ids)))
+        .order_by(Presence.room_id, User.name, User.id)
+    )
+    people: dict[int, list[UserView]] = {}
+    for room_id, id, name, uuid in rows:
+        people.setdefault(room_id, []).append(UserView(id, name, uuid))
+    return people
 
 
 # Entrances and exits in SQLAlchemy Core, on the tables: a crowd entering makes
@@ -43,7 +58,7 @@ _SOCKETS_OF = (
     select(func.count()).select_from(PRESENCE)
     .where(PRESENCE.c.room_id == bindparam("room"), PRESENCE.c.user_id == bindparam("user"))
 )
-_NAME = select(USERS.c.name).where(USERS.c.id == bindparam("user"))
+_NAME = select(USERS.c.name, USERS.c.uuid).where(USERS.c.id == bindparam("user"))
 # Entrances and exits of one room take turns (PostgreSQL; SQLite writers
 # always do), so "first socket" and the count are right across processes.
 _LOCK_ROOM = select(ROOMS.c.id).where(ROOMS.c.id == bindparam("room")).with_for_update()
@@ -57,8 +72,13 @@ async def _sockets_of(session: AsyncSession, room_id: int, user_id: int) -> int:
 
 async def _change(session: AsyncSession, room_id: int, user_id: int, present: bool) -> PresenceChanged:
     connection = await session.connection()
-    name = (await connection.execute(_NAME, {"user": user_id})).scalar_one()
-    return PresenceChanged(room_id, UserView(user_id, name), present)
+    name, uuid = (await connection.execute(_NAME, {"user": user_id})).one()
+    return PresenceChanged(room_id, UserView(user_id, name, uuid), present)
+
+
+async def present(session: AsyncSession, room_id: int, user_id: int) -> bool:
+    """Whether the user has a socket open in the room."""
+    return await _sockets_of(session, room_id, user_id) > 0
 
 
 async def join(

@@ -25,7 +25,7 @@ SEARCH_MAX = 64
 
 
 def _view(room: Room, user_count: int = 0) -> RoomView:
-    return RoomView(room.id, room.name, room.color, room.message_count, user_count)
+    return RoomView(room.id, room.name, room.color, room.message_count, user_count, room.uuid)
 
 
 def _color(value: str) -> str:
@@ -77,6 +77,22 @@ async def exists(session: AsyncSession, room_id: int) -> bool:
 
 async def get_room(session: AsyncSession, room_id: int) -> RoomView:
     return await _with_count(session, await _get(session, room_id))
+
+
+async def get_rooms(session: AsyncSession, room_ids: list[int]) -> list[RoomView]:
+    """These rooms, those not deleted, in id order."""
+    query = select(Room).where(Room.id.in_(room_ids), Room.deleted_at.is_(None)).order_by(Room.id)
+    found = (await session.scalars(query)).all()
+    counts = await presence.user_counts(session, [room.id for room in found])
+    return [_view(room, counts.get(room.id, 0)) for room in found]
+
+
+async def by_uuid(session: AsyncSession, uuid: str) -> RoomView:
+    """The room of this public uuid (the JSON API's name for it), not deleted."""
+    room = await session.scalar(select(Room).where(Room.uuid == uuid, Room.deleted_at.is_(None)))
+    if room is None:
+        raise ChatError("no_such_room")
+    return await _with_count(session, room)
 
 
 async def create_room(
@@ -140,7 +156,7 @@ async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDe
         raise ChatError("room_not_empty")
     room.deleted_at = utcnow()
     await session.flush()
-    return RoomDeleted(room_id, by, await recently_deleted(session, by))
+    return RoomDeleted(room_id, by, await recently_deleted(session, by), _view(room))
 
 
 async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomRestored:

@@ -19,15 +19,15 @@ async def create_user(session: AsyncSession) -> UserView:
     user = User(name=generate_name())
     session.add(user)
     await session.flush()
-    return UserView(user.id, user.name)
+    return UserView(user.id, user.name, user.uuid)
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserView | None:
     user = await session.get(User, user_id)
-    return UserView(user.id, user.name) if user else None
+    return UserView(user.id, user.name, user.uuid) if user else None
 
 
 async def rename_user(session: AsyncSession, user_id: int, name: str) -> UserRenamed:
     user = await session.get_one(User, user_id)
     user.name = clean_name(name)
-    return UserRenamed(UserView(user.id, user.name))
+    return UserRenamed(UserView(user.id, user.name, user.uuid))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -29,6 +30,16 @@ MAX_ID = 2**31 - 1
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def public_uuid():
+    """A stable public name for a row, as the JSON API knows it. Nullable only
+    because existing rows got theirs in a migration that could not rebuild the table."""
+    return mapped_column(String(36), default=new_uuid, nullable=True, unique=True, index=True)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -60,6 +71,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uuid: Mapped[str] = public_uuid()
 
 
 class Room(Base):
@@ -88,6 +100,7 @@ class Room(Base):
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Deleted by its creator: hidden, restorable for a while, then purged (chat/rooms.py).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uuid: Mapped[str] = public_uuid()
 
 
 class Message(Base):
@@ -114,6 +127,7 @@ class Message(Base):
     # A deleted message keeps its row (and place) with an empty body: a tombstone.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    uuid: Mapped[str] = public_uuid()
 
 
 class Reaction(Base):
@@ -168,6 +182,20 @@ class Stroke(Base):
     point_count: Mapped[int] = mapped_column(Integer)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BotKey(Base):
+    """A key that lets a program post to one room as its bot; only its sha256 is kept."""
+
+    __tablename__ = "bot_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    bot_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    creator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Outbox(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -88,12 +89,17 @@ class Coalescer:
             self.hub.send(LOBBY, self.fragments.render("counts.html", changes=changes))
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("coalesced presence and counters failed")
+        await every(self.interval, self.flush, "coalesced presence and counters")
+
+
+async def every(interval: float, flush: Callable[[], Awaitable[None]], what: str) -> None:
+    """Flush, every so often, for as long as the process runs; a failed flush is logged, the next one tried."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await flush()
+        except Exception:
+            log.exception("%s failed", what)
 
 
 class UsersLists:

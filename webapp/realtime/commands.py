@@ -111,8 +111,13 @@ _decoder = msgspec.json.Decoder(AnyCommand, strict=False)
 
 def parse(frame: str | bytes) -> AnyCommand:
     """Decode one frame or raise the ChatError its client should see."""
+    return decode(_decoder, frame)
+
+
+def decode(decoder: msgspec.json.Decoder, frame: str | bytes):
+    """A frame through this decoder, or the ChatError that says what is wrong with it."""
     try:
-        return _decoder.decode(frame)
+        return decoder.decode(frame)
     except msgspec.ValidationError as error:
         # Bounded: the message may quote the client's own (long) value back.
         message = str(error)[:DETAIL_MAX]

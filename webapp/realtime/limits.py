@@ -116,9 +116,11 @@ class Limiter:
 
     def admit(self, user_id: int, command: Command) -> None:
         """Spend one of the identity's tokens of the command's budget, or refuse it."""
-        kind = command.budget
-        if kind is None:
-            return
+        if command.budget is not None:
+            self.spend(user_id, command.budget)
+
+    def spend(self, user_id: int, kind: str) -> None:
+        """One token of the identity's budget of this kind, or rate_limited."""
         bucket = self._buckets.get((user_id, kind))
         if bucket is None:
             self._prune()

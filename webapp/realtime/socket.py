@@ -11,6 +11,7 @@ import asyncio
 import logging
 import uuid
 from contextlib import suppress
+from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -101,7 +102,7 @@ async def serve(socket: WebSocket, services: Services, room_id: int | None) -> N
     # Refused before the handshake: the client sees an HTTP 403 (or 400, 404).
     headers = socket.headers
     if not host_allowed(headers.get("host"), services.settings.hosts()):
-        await _refuse(socket, 400, "invalid host header")
+        await refuse(socket, 400, "invalid host header")
         return
     if not origin_allowed(headers.get("origin"), socket.scope["scheme"] == "wss", headers.get("host"), services.settings.allowed_origins):
         await socket.close()
@@ -109,16 +110,16 @@ async def serve(socket: WebSocket, services: Services, room_id: int | None) -> N
     try:
         since = Since(_sequence(socket.query_params.get("seq")), _sequence(socket.query_params.get("after")))
     except ValueError as error:
-        await _refuse(socket, 400, str(error))
+        await refuse(socket, 400, str(error))
         return
     user, room_found = await _visitor(socket, services, room_id)
     if not room_found:
-        await _refuse(socket, 404, "no such room")
+        await refuse(socket, 404, "no such room")
         return
     if services.limiter.full():
         # Accepted to be closed at once with 1013: htmx-ext-ws tries again later, with back-off.
         await socket.accept()
-        await _close(socket, TRY_AGAIN_LATER, "the server is full")
+        await close(socket, TRY_AGAIN_LATER, "the server is full")
         return
     # A read-only visitor's sockets are counted by address: they have no identity.
     if user is None and socket.session.get("reader"):
@@ -134,7 +135,7 @@ async def serve(socket: WebSocket, services: Services, room_id: int | None) -> N
         services.limiter.close_socket(key)
 
 
-async def _refuse(socket: WebSocket, status: int, reason: str) -> None:
+async def refuse(socket: WebSocket, status: int, reason: str) -> None:
     """An HTTP answer to the handshake (the ASGI websocket denial response)."""
     await socket.send({"type": "websocket.http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
     await socket.send({"type": "websocket.http.response.body", "body": reason.encode()})
@@ -152,7 +153,7 @@ async def _visitor(socket: WebSocket, services: Services, room_id: int | None) -
 async def _serve_accepted(socket: WebSocket, services: Services, user: UserView, room_id: int | None, since: Since) -> None:
     outlet: Outlet = socket.scope["extensions"][OUTLET]
     outlet.limit = services.settings.socket_queue_size
-    outlet.on_overflow = lambda: _drop(socket)
+    outlet.on_overflow = lambda: drop(socket)
     await socket.accept()
     connection = Connection(outlet)
     channels = [LOBBY, user_channel(user.id)] + ([room_channel(room_id)] if room_id is not None else [])
@@ -218,12 +219,12 @@ async def _catch_up(services: Services, outlet: Outlet, room_id: int, user: User
     return through
 
 
-def _drop(socket: WebSocket) -> None:
+def drop(socket: WebSocket) -> None:
     """Close a socket that fell too far behind with 1013; its reader hears the
     disconnect next. A reader that has stopped reading is cut off without the
     close frame (realtime/protocol.py)."""
     log.info("dropping a socket that fell %d fragments behind", socket.scope["extensions"][OUTLET].limit)
-    task = asyncio.create_task(_close(socket, TRY_AGAIN_LATER, "too far behind"))
+    task = asyncio.create_task(close(socket, TRY_AGAIN_LATER, "too far behind"))
     _closing.add(task)
     task.add_done_callback(_closing.discard)
 
@@ -232,12 +233,29 @@ def _drop(socket: WebSocket) -> None:
 _closing: set[asyncio.Task] = set()
 
 
-async def _close(socket: WebSocket, code: int, reason: str) -> None:
+async def close(socket: WebSocket, code: int, reason: str) -> None:
     with suppress(WebSocketDisconnect, OSError):
         await socket.close(code=code, reason=reason)
 
 
 async def _read_frames(socket: WebSocket, services: Services, caller: Caller, outlet: Outlet) -> None:
+    async def run(frame: str) -> None:
+        if caller.user_id == users.READER.id:
+            raise ChatError("rate_limited", users.READ_ONLY)
+        command = parse(frame)
+        services.limiter.admit(caller.user_id, command)
+        # Answered after the commit; the hub has delivered the change by then.
+        await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+
+    def refuse(error: ChatError) -> None:
+        outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
+
+    await read_frames(socket, services, run, refuse)
+
+
+async def read_frames(socket: WebSocket, services: Services, run: Callable[[str], Awaitable[None]], refuse: Callable[[ChatError], None]) -> None:
+    """Run each text frame until the socket closes, each spending from the socket's
+    frame budget first. What is refused, or fails, is answered by `refuse`; the socket stays."""
     frames = services.limiter.socket_bucket()
     while True:
         message = await socket.receive()
@@ -247,16 +265,11 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         try:
             if not frames.take():
                 raise ChatError("rate_limited")
-            if caller.user_id == users.READER.id:
-                raise ChatError("rate_limited", users.READ_ONLY)
             if frame is None:
                 raise ChatError("bad_data", "A frame is text: one JSON object.")
-            command = parse(frame)
-            services.limiter.admit(caller.user_id, command)
-            # Answered after the commit; the hub has delivered the change by then.
-            await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+            await run(frame)
         except ChatError as error:
-            outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
+            refuse(error)
         except Exception:
             log.exception("frame failed: %.200r", frame or message.get("bytes"))
-            outlet.write(text_frame(services.fragments.error("bad_data", "That could not be done.").encode()))
+            refuse(ChatError("bad_data", "That could not be done."))

@@ -23,9 +23,17 @@ from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import RenameUser
 from webapp.realtime.socket import origin_allowed
 from webapp.services import Services
+from webapp.settings import Settings
 from webapp.web.pages import identified
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def from_this_site(request: HTMXRequest, settings: Settings) -> bool:
+    """A form posted from a page of this site (or the allowlist), as the sockets' Origin check has it."""
+    return origin_allowed(
+        request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
+    )
 
 
 @post("/me", dependencies=identified)
@@ -34,9 +42,7 @@ async def rename_me(request: HTMXRequest, services: NamedDependency[Services], m
     settings = services.settings
     if me.id == users.READER.id:
         raise PermissionDeniedException(users.READ_ONLY)
-    if not origin_allowed(
-        request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
-    ):
+    if not from_this_site(request, settings):
         raise PermissionDeniedException("Rename yourself from a page of this site.")
     command = RenameUser(name=data.get("name", ""))
     try:

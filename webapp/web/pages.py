@@ -11,7 +11,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import drawing, messages, rooms
+from webapp.chat import bots, drawing, messages, rooms
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.services import Services
@@ -57,6 +57,7 @@ async def room_page(
         seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id, None if message is None else message + 1)
         below = await messages.page_after(session, room_id, message) if message is not None else None
+        bot_keys = await bots.keys_made_by(session, room_id, me.id)
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -75,6 +76,7 @@ async def room_page(
             # a crowd entering costs no users list rendered per page.
             "users": [],
             "strokes": [],
+            "bot_keys": bot_keys,
         },
     )
 
