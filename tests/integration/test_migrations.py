@@ -108,6 +108,6 @@ def test_upgrading_a_database_in_use_keeps_every_row(empty_database_url: str) ->
     def uuids(connection) -> list[str]:
         return [row[0] for table in ("users", "rooms", "messages") for row in connection.exec_driver_sql(f"SELECT uuid FROM {table}")]
 
-    # Rows from before 0017 got a public uuid each, a different one.
+    # Rows from before 0014 got a public uuid each, a different one.
     given = _inspect(empty_database_url, uuids)
     assert len(set(given)) == 4 and all(uuid.UUID(value).version == 4 and str(uuid.UUID(value)) == value for value in given)

@@ -5,7 +5,7 @@ Existing rows get theirs in one UPDATE per table. The columns stay nullable:
 making them NOT NULL would take a table rebuild on SQLite, and a rebuild of
 `messages` drops its search triggers. Every new row gets one from the models.
 
-Revision ID: 0017
+Revision ID: 0014
 Revises: 0013
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0017'
+revision: str = '0014'
 down_revision: Union[str, Sequence[str], None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
