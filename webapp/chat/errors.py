@@ -15,6 +15,7 @@ ErrorCode = Literal[
     "rate_limited",
     "not_allowed",
     "no_such_message",
+    "no_such_user",
 ]
 
 MESSAGES: dict[str, str] = {
@@ -28,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "rate_limited": "Slow down a little and try again.",
     "not_allowed": "Only its author can do that to a message.",
     "no_such_message": "That message does not exist in this room.",
+    "no_such_user": "There is no such user.",
 }
 
 

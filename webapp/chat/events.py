@@ -73,6 +73,8 @@ class RoomDeleted(msgspec.Struct, tag=True):
     # Its creator, and their recently deleted rooms after it (their own channel).
     owner_id: int | None = None
     deleted: list[DeletedRoomView] = []
+    # Closed by a moderator, maybe with people in it: their pages go to the lobby.
+    closed: bool = False
 
 
 class RoomRestored(msgspec.Struct, tag=True):

@@ -61,8 +61,11 @@ class Fragments:
             case RoomChanged(room):
                 yield LOBBY, None, later("room.html", room=room)
                 yield room_channel(room.id), None, later("room_header.html", room=room)
-            case RoomDeleted(room_id, owner_id, deleted):
+            case RoomDeleted(room_id, owner_id, deleted, closed):
                 yield LOBBY, None, later("room_deleted.html", room_id=room_id)
+                if closed:
+                    # A moderator closed it with people in it: their pages go to the lobby (app.js).
+                    yield room_channel(room_id), None, later("room_closed.html")
                 if owner_id is not None:
                     yield user_channel(owner_id), None, later("deleted_rooms.html", deleted=deleted)
             case RoomRestored(room, owner_id, deleted):

@@ -6,13 +6,9 @@ everyone sees the rename as if it came over a socket."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
@@ -21,23 +17,17 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import RenameUser
-from webapp.realtime.socket import origin_allowed
 from webapp.services import Services
+from webapp.web.forms import Form, require_own_page
 from webapp.web.pages import identified
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 @post("/me", dependencies=identified)
 async def rename_me(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], data: Form) -> Redirect | Template:
-    # The identity cookie is SameSite=Lax; the Origin check refuses what a browser sends from another site anyway.
     settings = services.settings
     if me.id == users.READER.id:
         raise PermissionDeniedException(users.READ_ONLY)
-    if not origin_allowed(
-        request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
-    ):
-        raise PermissionDeniedException("Rename yourself from a page of this site.")
+    require_own_page(request, settings, "Rename yourself from a page of this site.")
     command = RenameUser(name=data.get("name", ""))
     try:
         services.limiter.admit(me.id, command)
