@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.add_column('users', sa.Column('moderator', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column('users', sa.Column('muted_until', sa.DateTime(timezone=True), nullable=True))
     op.create_index(
-        'ix_users_moderator', 'users', ['id'], postgresql_where=sa.text('moderator'), sqlite_where=sa.text('moderator')
+        'ix_users_moderator', 'users', ['id'], postgresql_where=sa.text('moderator'), sqlite_where=sa.text('moderator = 1')
     )
     op.create_table(
         'moderation_actions',

@@ -68,7 +68,7 @@ class User(Base):
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The few moderators among every identity ever made, for the badge on each page.
-    __table_args__ = (Index("ix_users_moderator", "id", postgresql_where=text("moderator"), sqlite_where=text("moderator")),)
+    __table_args__ = (Index("ix_users_moderator", "id", postgresql_where=text("moderator"), sqlite_where=text("moderator = 1")),)
 
 
 class Room(Base):
