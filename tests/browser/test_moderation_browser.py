@@ -26,7 +26,7 @@ def server(database_url: str) -> Iterator[Server]:
     server.stop()
 
 
-def test_a_moderator_removes_a_spammers_message_and_closes_the_room(page_factory, database_url) -> None:
+def test_a_moderator_mutes_a_spammer_removes_their_message_and_closes_the_room(page_factory, database_url) -> None:
     room_id = seed_room(database_url)
     spammer = page_factory(f"/rooms/{room_id}")
     bystander = page_factory(f"/rooms/{room_id}")
@@ -43,6 +43,17 @@ def test_a_moderator_removes_a_spammers_message_and_closes_the_room(page_factory
     say(spammer, "cheap pills at spam.example")
     spam = moderator.locator(".message:not(.system)", has_text="cheap pills")
     spam.hover()
+    # Muted from the message: the spammer reads on, and is told until when they cannot write.
+    spam.get_by_role("button", name="Mute author").click()
+    expect(bystander.locator(".message.system", has_text="for 1 day")).to_be_visible()
+    say(spammer, "more pills")
+    expect(spammer.locator("#errors .error[data-code=rate_limited]")).to_contain_text("muted you until")
+    expect(bystander.locator(".message", has_text="more pills")).to_have_count(0)
+    # Not offered to others, nor on the moderator's own messages.
+    bystander.locator(".message:not(.system)", has_text="cheap pills").hover()
+    expect(bystander.get_by_role("button", name="Mute author")).to_be_hidden()
+
+    spam.hover()
     spam.get_by_role("button", name="Delete").click()
     # Gone from the others' pages, and they see that a moderator removed it.
     expect(bystander.locator(".message", has_text="cheap pills")).to_have_count(0)
@@ -51,7 +62,7 @@ def test_a_moderator_removes_a_spammers_message_and_closes_the_room(page_factory
     expect(line).to_be_visible()
     # The moderator's name is badged, by the page's one rule.
     bystander.reload()
-    name = bystander.locator(f".message.system .name-of-{moderator_id}")
+    name = bystander.locator(f".message.system .name-of-{moderator_id}").last
     assert name.evaluate("el => getComputedStyle(el, '::after').content") == '"mod"'
 
     # Closing the room sends the people in it to the lobby, told why.
