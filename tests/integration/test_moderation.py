@@ -238,3 +238,29 @@ async def test_a_mute_outlives_a_restart_of_the_server(moderated, clients_of) ->
     await spammer.send("send_message", body="I'm back")
     notice = await spammer.expect_error("rate_limited")
     assert "muted you until" in text_of(notice)
+
+
+async def test_with_the_key_unset_a_stored_moderator_is_no_moderator(server, moderated, clients_of) -> None:
+    moderator = clients_of(moderated())
+    assert (await become_moderator(moderator)).status_code == 303
+    # The same identity at a server without MODERATOR_KEY, on the same database.
+    moderator.base_url = moderator.http.base_url = server.url
+    await moderator.connect()
+    other = await clients_of(server).connect()
+    await moderator.send("mute_user", user=other.user_id, minutes=60)
+    await moderator.expect_error("not_allowed")
+    assert f".name-of-{moderator.user_id}::after" not in (await moderator.get("/")).text
+
+
+async def test_a_moderators_own_empty_room_is_deleted_as_anyones(moderated, clients_of) -> None:
+    server = moderated()
+    moderator = clients_of(server)
+    await become_moderator(moderator)
+    await moderator.connect()
+    room_id = await new_room(moderator, "My own")
+    await moderator.send("delete_room", room=room_id)
+    listed = await moderator.expect("deleted-rooms")
+    assert by_id(listed, f"deleted-room-{room_id}") is not None  # restorable, as its creator's delete
+    await moderator.send("restore_room", room=room_id)
+    await moderator.expect("rooms", where=lambda el: by_id(el, f"room-{room_id}") is not None)
+    assert await audit_actions(moderator) == ["became_moderator"]

@@ -54,9 +54,10 @@ class ActiveIdentity(msgspec.Struct, frozen=True):
     muted_until: datetime | None
 
 
-async def standing(session: AsyncSession, user_id: int) -> Standing:
+async def standing(session: AsyncSession, user_id: int, *, enabled: bool) -> Standing:
+    """`enabled`: MODERATOR_KEY is set; unset, there are no moderators (the role stays stored)."""
     row = (await session.execute(select(User.moderator, User.muted_until).where(User.id == user_id))).first()
-    return Standing(*row) if row else NOBODY
+    return Standing(row.moderator and enabled, row.muted_until) if row else NOBODY
 
 
 def refuse_if_muted(standing: Standing) -> None:
@@ -92,8 +93,10 @@ async def resign(session: AsyncSession, user_id: int) -> None:
     await _audit(session, user_id, "resigned")
 
 
-async def moderator_ids(session: AsyncSession) -> list[int]:
+async def moderator_ids(session: AsyncSession, *, enabled: bool) -> list[int]:
     """Every moderator, for the one CSS rule that badges their names (the partial index answers it)."""
+    if not enabled:
+        return []
     return list((await session.scalars(select(User.id).where(User.moderator).order_by(User.id))).all())
 
 
@@ -111,6 +114,8 @@ async def delete_message(session: AsyncSession, *, moderator_id: int, room_id: i
 async def close_room(session: AsyncSession, *, moderator_id: int, room_id: int) -> list[Event]:
     """Any room, with people in it or not: their pages go to the lobby, saying why."""
     closed = await rooms.delete_room(session, room_id, by=moderator_id, moderator=True)
+    if not closed.closed:
+        return [closed]  # their own empty room: deleted as anyone's would be
     await _audit(session, moderator_id, "delete_room", room_id=room_id)
     return [*await _line(session, room_id, moderator_id, "closed the room, as a moderator"), closed]
 

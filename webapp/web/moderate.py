@@ -33,12 +33,12 @@ async def _page(services: Services, me: UserView, status_code: int = 200, refusa
         "me": me, "socket_url": None, "enabled": bool(services.settings.moderator_key), "refusal": refusal, "now": utcnow(),
     }
     async with services.sessions() as session:
-        context["standing"] = await moderation.standing(session, me.id)
+        context["standing"] = await moderation.standing(session, me.id, enabled=context["enabled"])
         if context["standing"].moderator:
             context["audit"] = await moderation.audit(session)
             context["active"] = await moderation.active_identities(session)
             context["mute_choices"] = MUTE_CHOICES
-        context["moderators"] = await moderation.moderator_ids(session)
+        context["moderators"] = await moderation.moderator_ids(session, enabled=context["enabled"])
     return Template("pages/moderate.html", context=context, status_code=status_code)
 
 

@@ -41,7 +41,7 @@ async def lobby(
         return Template("fragments/rooms.html", context=context)
     async with services.sessions() as session:
         deleted = await rooms.recently_deleted(session, me.id)
-        moderators = await moderation.moderator_ids(session)
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
     return Template(
         "pages/lobby.html",
         context={
@@ -71,7 +71,7 @@ async def room_page(
         seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id, None if message is None else message + 1)
         below = await messages.page_after(session, room_id, message) if message is not None else None
-        moderators = await moderation.moderator_ids(session)
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
