@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy import exists as sql_exists
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat import messages, presence
@@ -152,7 +151,7 @@ async def delete_room(session: AsyncSession, room_id: int, *, by: int, moderator
 
 async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomRestored:
     room = await _find(session, room_id)
-    if room is None or room.deleted_at is None or room.created_by != by or await session.scalar(select(_CLOSED.where(Room.id == room_id))):
+    if room is None or room.deleted_at is None or room.created_by != by or await session.scalar(select(_closed(room_id))):
         raise ChatError("no_such_room", f"Only a room you deleted in the last {RESTORE_DAYS} days can be restored.")
     if room.deleted_at <= utcnow() - timedelta(days=RESTORE_DAYS):
         raise ChatError("no_such_room", f"That room was deleted more than {RESTORE_DAYS} days ago.")
@@ -161,8 +160,9 @@ async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomR
     return RoomRestored(_view(room), by, await recently_deleted(session, by))
 
 
-# A room a moderator closed: an audit row says so (chat/moderation.py).
-_CLOSED = sql_exists().where(ModerationAction.room_id == Room.id, ModerationAction.action == "delete_room")
+def _closed(room_id):
+    """Whether a moderator closed the room (an audit row says so: chat/moderation.py): its creator cannot restore it."""
+    return select(ModerationAction.id).where(ModerationAction.room_id == room_id, ModerationAction.action == "delete_room").exists()
 
 
 async def recently_deleted(session: AsyncSession, user_id: int) -> list[DeletedRoomView]:
@@ -170,7 +170,7 @@ async def recently_deleted(session: AsyncSession, user_id: int) -> list[DeletedR
     cutoff = utcnow() - timedelta(days=RESTORE_DAYS)
     query = (
         select(Room)
-        .where(Room.created_by == user_id, Room.deleted_at > cutoff, ~_CLOSED)
+        .where(Room.created_by == user_id, Room.deleted_at > cutoff, ~_closed(Room.id))
         .order_by(Room.deleted_at.desc())
         .limit(LIST_LIMIT)
     )
