@@ -142,6 +142,10 @@ async def test_a_muted_identity_reads_but_cannot_act_until_unmuted(moderated, cl
 
     await moderator.send("mute_user", user=spammer_id, minutes=60)
     await bystander.expect("messages", where=system_line("for 1 hour"))
+    # Told at once, on their own channel, until when.
+    told = (await spammer.expect("errors", where=lambda el: el.find(".//*[@data-notice]") is not None)).find(".//*[@data-notice]")
+    assert told.get("data-notice") == "muted" and told.find("time").get("datetime")
+    assert [frame for frame in await bystander.quiet() if "data-notice" in frame] == []
     for action, fields in [("send_message", {"body": "more spam"}), ("rename_user", {"name": "Innocent"}), ("create_room", {})]:
         await spammer.send(action, **fields)
         notice = await spammer.expect_error("rate_limited")
@@ -154,6 +158,7 @@ async def test_a_muted_identity_reads_but_cannot_act_until_unmuted(moderated, cl
 
     await moderator.send("unmute_user", user=spammer_id)
     await bystander.expect("messages", where=system_line("unmuted"))
+    await spammer.expect("errors", where=lambda el: el.find(".//*[@data-notice='unmuted']") is not None)
     await said(spammer, "sorry")
     assert await audit_actions(moderator) == ["unmute_user", "mute_user", "became_moderator"]
 

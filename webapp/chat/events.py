@@ -154,7 +154,14 @@ class ReactionsChanged(msgspec.Struct, tag=True):
     reactions: list[ReactionView]
 
 
+class UserMuted(msgspec.Struct, tag=True):
+    """A moderator muted an identity until then, or lifted its mute (None): told on its own channel."""
+
+    user_id: int
+    until: datetime | None
+
+
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated | MessageChanged | ReactionsChanged
+    | MessageCreated | MessageChanged | ReactionsChanged | UserMuted
 )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat import message_actions, messages, rooms
 from webapp.chat.errors import ChatError
-from webapp.chat.events import Event, UserView
+from webapp.chat.events import Event, UserMuted, UserView
 from webapp.db.models import MAX_ID, Message, ModerationAction, User, utcnow
 
 MUTE_MINUTES_MAX = 7 * 24 * 60
@@ -133,14 +133,15 @@ async def mute_user(session: AsyncSession, *, moderator_id: int, room_id: int | 
         raise ChatError("not_allowed", "A moderator cannot be muted; they can resign on /moderate.")
     user.muted_until = utcnow() + timedelta(minutes=minutes)
     await _audit(session, moderator_id, "mute_user", target_user_id=user_id, room_id=room_id, detail=f"{minutes} minutes")
-    return await _line(session, room_id, moderator_id, f"muted {user.name} for {_duration(minutes)}, as a moderator")
+    line = await _line(session, room_id, moderator_id, f"muted {user.name} for {_duration(minutes)}, as a moderator")
+    return [UserMuted(user_id, user.muted_until), *line]
 
 
 async def unmute_user(session: AsyncSession, *, moderator_id: int, room_id: int | None, user_id: int) -> list[Event]:
     user = await _target(session, user_id)
     user.muted_until = None
     await _audit(session, moderator_id, "unmute_user", target_user_id=user_id, room_id=room_id)
-    return await _line(session, room_id, moderator_id, f"unmuted {user.name}, as a moderator")
+    return [UserMuted(user_id, None), *await _line(session, room_id, moderator_id, f"unmuted {user.name}, as a moderator")]
 
 
 def _duration(minutes: int) -> str:

@@ -24,6 +24,7 @@ from webapp.chat.events import (
     StrokeDrawn,
     StrokeUndone,
     StrokeView,
+    UserMuted,
     UserRenamed,
     UserView,
 )
@@ -74,6 +75,8 @@ class Fragments:
             case UserRenamed(user):
                 # Their own tabs at once; everyone else coalesced (coalesce.py).
                 yield user_channel(user.id), None, later("me.html", user=user)
+            case UserMuted(user_id, until):
+                yield user_channel(user_id), None, later("muted.html", until=until)
             case PresenceChanged():
                 pass  # coalesced per room: coalesce.py
             case MessageCreated(message=message, repeat=False):
