@@ -46,6 +46,7 @@ def test_a_moderator_mutes_a_spammer_removes_their_message_and_closes_the_room(p
     # Muted from the message: the spammer reads on, and is told until when they cannot write.
     spam.get_by_role("button", name="Mute author").click()
     expect(bystander.locator(".message.system", has_text="for 1 day")).to_be_visible()
+    expect(spammer.locator("#errors [data-notice=muted]")).to_contain_text("muted you until")
     say(spammer, "more pills")
     expect(spammer.locator("#errors .error[data-code=rate_limited]")).to_contain_text("muted you until")
     expect(bystander.locator(".message", has_text="more pills")).to_have_count(0)
