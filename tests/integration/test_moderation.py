@@ -87,7 +87,9 @@ async def test_tries_at_the_key_are_limited_per_address(moderated, clients_of) -
     codes = [(await become_moderator(guesser, key=f"guess {n}")).status_code for n in range(5)]
     assert codes == [403] * 5
     # Out of tries, the address cannot get in with the right key either, for a while.
-    assert (await become_moderator(guesser)).status_code == 429
+    refused = await become_moderator(guesser)
+    assert refused.status_code == 429
+    assert "Too many tries" in text_of(parse_page(refused.text).find(".//body"))
     assert (await become_moderator(clients_of(server))).status_code == 429
 
 

@@ -11,7 +11,7 @@ import hmac
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException, PermissionDeniedException, TooManyRequestsException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
@@ -62,7 +62,7 @@ async def become_moderator(
 ) -> Redirect | Template:
     _checked(request, services, me)
     if not services.limiter.try_key(request.client.host if request.client else ""):
-        raise TooManyRequestsException("Too many tries at the moderator key from your address; try again later.")
+        return await _page(services, me, 429, "Too many tries at the moderator key from your address; try again later.")
     given, key = data.get("key", "").encode(), services.settings.moderator_key.encode()
     if not hmac.compare_digest(given, key):
         return await _page(services, me, 403, "That is not the moderator key.")
