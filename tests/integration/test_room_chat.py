@@ -217,8 +217,9 @@ async def test_a_body_cannot_swap_anything_on_the_readers_page(clients) -> None:
     [top] = parse_fragment(bob.frames[-1])  # one element: the append, nothing else
     assert (top.get("id"), top.get("hx-swap-oob")) == ("messages", "beforeend")
     [article] = top.findall("article")
-    # The fragment's own markup only: the meta, the body, the reactions, the actions toolbar.
-    actions = ["div"] + ["button"] * 9 + ["a", "button", "button"]
+    # The fragment's own markup only: the meta, the body, the reactions, the actions toolbar
+    # (its last three buttons: edit, delete, a moderator's mute).
+    actions = ["div"] + ["button"] * 9 + ["a", "button", "button", "button"]
     assert [el.tag for el in article.iter()] == ["article", "header", "span", "time", "p", "div"] + actions
     assert "".join(article.find(".//p").itertext()) == attack
 

@@ -77,6 +77,8 @@ class RoomDeleted(msgspec.Struct, tag=True):
     owner_id: int | None = None
     deleted: list[DeletedRoomView] = []
     room: RoomView | None = None  # as it was, for the JSON API (its uuid)
+    # Closed by a moderator, maybe with people in it: their pages go to the lobby.
+    closed: bool = False
 
 
 class RoomRestored(msgspec.Struct, tag=True):
@@ -156,7 +158,14 @@ class ReactionsChanged(msgspec.Struct, tag=True):
     reactions: list[ReactionView]
 
 
+class UserMuted(msgspec.Struct, tag=True):
+    """A moderator muted an identity until then, or lifted its mute (None): told on its own channel."""
+
+    user_id: int
+    until: datetime | None
+
+
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated | MessageChanged | ReactionsChanged
+    | MessageCreated | MessageChanged | ReactionsChanged | UserMuted
 )

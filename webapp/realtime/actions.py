@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, message_actions, messages, rooms, users
+from webapp.chat import drawing, message_actions, messages, moderation, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import Event
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, React, RecolorRoom, RenameRoom, RenameUser,
-    ResetDrawing, RestoreRoom, SendMessage, UndoStroke,
+    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MuteUser, React, RecolorRoom, RenameRoom,
+    RenameUser, ResetDrawing, RestoreRoom, SendMessage, UndoStroke, UnmuteUser,
 )
 
 
@@ -23,6 +23,10 @@ class Caller:
 
 
 async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event | list[Event]:
+    # Read in the command's own transaction: a mute or a moderator's role counts
+    # from the next action on, on every socket and process.
+    standing = await moderation.standing(session, caller.user_id, enabled=bool(settings.moderator_key))
+    moderation.refuse_if_muted(standing)
     match command:
         case CreateRoom(name=name, color=color):
             return await rooms.create_room(
@@ -33,6 +37,8 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
         case RecolorRoom(room=room_id, color=color):
             return await rooms.recolor_room(session, room_id, color, by=caller.user_id)
         case DeleteRoom(room=room_id):
+            if standing.moderator:
+                return await moderation.close_room(session, moderator_id=caller.user_id, room_id=room_id)
             return await rooms.delete_room(session, room_id, by=caller.user_id)
         case RestoreRoom(room=room_id):
             return await rooms.restore_room(session, room_id, by=caller.user_id)
@@ -50,6 +56,10 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, body=body
             )
         case DeleteMessage(message=message_id):
+            if standing.moderator:
+                return await moderation.delete_message(
+                    session, moderator_id=caller.user_id, room_id=_room(caller), message_id=message_id
+                )
             return await message_actions.delete_message(
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id
             )
@@ -57,6 +67,14 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await message_actions.react(
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, emoji=emoji
             )
+        case MuteUser(user=user_id, minutes=minutes):
+            moderation.require_moderator(standing)
+            return await moderation.mute_user(
+                session, moderator_id=caller.user_id, room_id=caller.room_id, user_id=user_id, minutes=minutes
+            )
+        case UnmuteUser(user=user_id):
+            moderation.require_moderator(standing)
+            return await moderation.unmute_user(session, moderator_id=caller.user_id, room_id=caller.room_id, user_id=user_id)
         case Draw():
             return await drawing.draw(
                 session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),

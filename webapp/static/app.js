@@ -246,5 +246,9 @@
     if (!errors || event.detail.target !== errors) return;
     var notice = errors.firstElementChild;
     if (notice) setTimeout(function () { notice.remove(); }, 6000);
+    // A moderator closed this page's room: to the lobby, which says why.
+    if (notice && notice.dataset.notice === "room_closed") {
+      setTimeout(function () { window.location.assign("/?notice=room_closed"); }, 1500);
+    }
   });
 })();

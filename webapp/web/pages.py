@@ -11,7 +11,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import bots, drawing, messages, rooms
+from webapp.chat import bots, drawing, messages, moderation, rooms
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.services import Services
@@ -26,15 +26,29 @@ async def _room_list(services: Services, search: str) -> dict:
     return {"rooms": room_views, "total": total, "search": search}
 
 
+# What the lobby says when a page is sent to it (`?notice=`): known words only, never the query's text.
+NOTICES = {"room_closed": "A moderator closed the room you were in."}
+
+
 @get("/", dependencies=identified)
-async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
+async def lobby(
+    request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "",
+    notice: FromQuery[str] = "",
+) -> Template:
     context = await _room_list(services, q)
     if request.htmx:
         # The search box asks for the list alone.
         return Template("fragments/rooms.html", context=context)
     async with services.sessions() as session:
         deleted = await rooms.recently_deleted(session, me.id)
-    return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws", "deleted": deleted})
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
+    return Template(
+        "pages/lobby.html",
+        context={
+            **context, "me": me, "socket_url": "/ws", "deleted": deleted, "moderators": moderators,
+            "notice": NOTICES.get(notice),
+        },
+    )
 
 
 @head("/", media_type=MediaType.HTML)
@@ -58,6 +72,7 @@ async def room_page(
         newest = await messages.page_before(session, room_id, None if message is None else message + 1)
         below = await messages.page_after(session, room_id, message) if message is not None else None
         bot_keys = await bots.keys_made_by(session, room_id, me.id)
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -71,6 +86,7 @@ async def room_page(
             "newer": below.more if below else False,
             "current_id": message or 0,
             "seq": seq,
+            "moderators": moderators,
             # The users and the board come over the socket as it opens, from
             # renders kept until they change (realtime/coalesce.py, realtime/boards.py):
             # a crowd entering costs no users list rendered per page.
