@@ -6,9 +6,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.avatar import hue, initials
 from webapp.chat import drawing, users
 from webapp.chat.message_actions import EMOJI
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
+from webapp.days import day_label
 from webapp.linkify import linkify
 from webapp.web.theme import theme_of
 
@@ -33,6 +35,7 @@ def create_environment() -> Environment:
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
     env.globals.update(emoji_set=EMOJI)
+    env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label)
     return env
 
 

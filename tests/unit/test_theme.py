@@ -104,3 +104,12 @@ def test_text_on_fixed_colours_meets_aa() -> None:
     ]
     for text, background in pairs:
         assert contrast(text, background) >= AA, (text, background)
+
+
+def test_white_initials_on_every_avatar_colour_meet_aa() -> None:
+    colours = re.findall(r'\.avatar\[data-hue="(\d+)"\] \{ background: (#\w+); \}', CSS)
+    from webapp.avatar import AVATAR_HUES
+
+    assert sorted(int(n) for n, _ in colours) == list(range(AVATAR_HUES))
+    for n, colour in colours:
+        assert contrast(WHITE, rgba(colour)) >= AA, f"avatar colour {n}"

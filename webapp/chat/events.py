@@ -49,6 +49,10 @@ class MessageView(msgspec.Struct, frozen=True):
     deleted: bool = False
     reply: ReplyView | None = None
     reactions: list[ReactionView] = []
+    # Its place after the room's previous message: the same author's run goes on
+    # (shown without name and time again), or a new day starts (a separator above).
+    continues: bool = False
+    new_day: bool = False
 
 
 class RoomCreated(msgspec.Struct, tag=True):
