@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from webapp.avatar import hue, initials
 from webapp.chat import drawing, users
+from webapp.collapse import is_long
 from webapp.chat.message_actions import EMOJI
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
 from webapp.days import day_label
@@ -36,6 +37,7 @@ def create_environment() -> Environment:
     env.filters["svg_path"] = svg_path
     env.globals.update(emoji_set=EMOJI)
     env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label)
+    env.tests["long_body"] = is_long
     return env
 
 

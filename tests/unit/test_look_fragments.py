@@ -67,3 +67,36 @@ def test_a_live_message_brings_its_separator_but_an_edit_does_not() -> None:
     assert [child.tag for child in top] == ["h2", "article"]
     replaced = parse_fragment(env.get_template("fragments/message_changed.html").render(message=message(9, BOB, new_day=True)))
     assert [(el.tag, el.get("hx-swap-oob")) for el in replaced] == [("article", "true")]
+
+
+def test_a_bare_www_address_becomes_an_https_link_and_only_that() -> None:
+    [article] = history(message(1, BOB, body="see www.example.com/a?b=1. or awww.no, me@www.mail.com"))
+    body = article.find(".//p")
+    [link] = body.findall("a")
+    assert (link.get("href"), link.text, link.get("rel")) == ("https://www.example.com/a?b=1", "www.example.com/a?b=1", "noopener noreferrer nofollow")
+    assert "".join(body.itertext()) == "see www.example.com/a?b=1. or awww.no, me@www.mail.com"
+    [escaped] = history(message(2, BOB, body='www."><img src=x>'))
+    assert escaped.find(".//p").findall("a") == [] and escaped.find(".//img") is None
+
+
+def test_bidi_controls_cannot_reorder_what_follows_a_body_or_a_name() -> None:
+    rlo = "\u202e"
+    [article] = history(message(1, UserView(6, f"{rlo}evil"), body=f"{rlo}gnp.exe \u2067x"))
+    # The name in a <bdi>, the body a block of its own with dir=auto: each isolated from the time and actions after it.
+    name = article.find(".//bdi")
+    assert name.text == f"{rlo}evil" and "name-of-6" in name.get("class")
+    body = article.find(".//p")
+    assert body.get("dir") == "auto" and body.text == f"{rlo}gnp.exe \u2067x"
+    assert [child.tag for child in article.find("header")][:2] == ["bdi", "time"]  # the time after the name, not inside it
+
+
+def test_a_body_of_many_lines_shows_collapsed_with_show_more() -> None:
+    blank = "top" + "\n" * 101 + "bottom"
+    long_one, short_one, wide_one = history(message(1, BOB, body=blank), message(2, BOB, body="a\nb"), message(3, BOB, body="x" * 2000))
+    for article in (long_one, wide_one):
+        assert article.find(".//p").get("data-long") == "true"
+        [button] = article.findall(".//button[@data-action='expand']")
+        assert (button.get("aria-expanded"), text_of(button)) == ("false", "Show more")
+    assert short_one.find(".//p").get("data-long") is None and short_one.find(".//button[@data-action='expand']") is None
+    # Nothing of the body is lost: collapsing is the page's, the text is whole.
+    assert "".join(long_one.find(".//p").itertext()) == blank

@@ -75,6 +75,10 @@
       edit(message);
     } else if (action === "delete") {
       if (window.confirm("Delete this message for everyone?")) send("delete_message", { message: idOf(message) });
+    } else if (action === "expand") {
+      var open = message.toggleAttribute("data-expanded");
+      control.setAttribute("aria-expanded", String(open));
+      control.textContent = open ? "Show less" : "Show more";
     } else if (action === "copy-link") {
       event.preventDefault();
       var link = new URL(control.getAttribute("href"), location.href).href;
