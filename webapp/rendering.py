@@ -10,7 +10,7 @@ from webapp.avatar import hue, initials
 from webapp.chat import drawing, users
 from webapp.collapse import is_long
 from webapp.chat.message_actions import EMOJI
-from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
+from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEME_NAMES, THEMES
 from webapp.days import day_label
 from webapp.linkify import linkify
 from webapp.web.theme import theme_of
@@ -30,7 +30,7 @@ def create_environment() -> Environment:
         # render cost 1-2% of the server's CPU under load (bench/RESULTS.md).
         auto_reload=False,
     )
-    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_of=theme_of)
+    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_names=THEME_NAMES, theme_of=theme_of)
     env.filters["linkify"] = linkify
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.globals.update(read_only_notice=users.READ_ONLY)

@@ -14,14 +14,15 @@
     },
   };
 
-  // --- Theme: the slider swaps it at once; the cookie lets the server render it next time.
+  // --- Theme: a choice swaps it at once; the cookie lets the server render it next time.
   var THEME_COOKIE = "chatboard_theme";
-  var themeInput = document.getElementById("theme");
-  if (themeInput) {
-    themeInput.addEventListener("input", function () {
-      document.documentElement.dataset.theme = themeInput.value;
-      themeInput.setAttribute("aria-valuetext", "Theme " + (Number(themeInput.value) + 1) + " of " + (Number(themeInput.max) + 1));
-      document.cookie = THEME_COOKIE + "=" + themeInput.value + "; path=/; max-age=31536000; SameSite=Lax";
+  var themes = document.getElementById("theme");
+  if (themes) {
+    themes.addEventListener("change", function (event) {
+      var choice = event.target;
+      document.documentElement.dataset.theme = choice.value;
+      document.getElementById("theme-name").textContent = choice.parentNode.textContent.trim();
+      document.cookie = THEME_COOKIE + "=" + choice.value + "; path=/; max-age=31536000; SameSite=Lax";
     });
   }
 
