@@ -11,7 +11,7 @@ from webapp.chat import drawing, users
 from webapp.collapse import is_long
 from webapp.chat.message_actions import EMOJI
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEME_NAMES, THEMES
-from webapp.days import day_label
+from webapp.days import day_label, time_ago
 from webapp.linkify import linkify
 from webapp.web.theme import theme_of
 
@@ -36,7 +36,7 @@ def create_environment() -> Environment:
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
     env.globals.update(emoji_set=EMOJI)
-    env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label)
+    env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label, time_ago=time_ago)
     env.tests["long_body"] = is_long
     return env
 

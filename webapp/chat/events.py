@@ -13,12 +13,21 @@ class UserView(msgspec.Struct, frozen=True):
     name: str
 
 
+class LatestView(msgspec.Struct, frozen=True):
+    """A room's latest message as the lobby shows it: who, the start of it, when."""
+
+    author: UserView
+    excerpt: str
+    created_at: datetime
+
+
 class RoomView(msgspec.Struct):
     id: int
     name: str
     color: str
     message_count: int = 0
     user_count: int = 0
+    latest: LatestView | None = None
 
 
 class ReplyView(msgspec.Struct, frozen=True):

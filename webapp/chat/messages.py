@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from webapp.chat.errors import ChatError
-from webapp.chat.events import MessageCreated, MessageView, ReactionView, ReplyView, UserView
+from webapp.chat.events import LatestView, MessageCreated, MessageView, ReactionView, ReplyView, UserView
 from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, utcnow
 
 PAGE_SIZE = 50
@@ -188,6 +188,38 @@ async def last_id_through(session: AsyncSession, room_id: int, seq: int) -> int:
     sends `after=` too, its newest message: exact where this is a lower bound.)"""
     query = select(func.max(Message.id)).where(Message.room_id == room_id, Message.seq <= seq)
     return await session.scalar(query) or 0
+
+
+# How much of a room's latest message the lobby shows.
+PREVIEW_MAX = 80
+
+
+async def latest_in(session: AsyncSession, room_ids) -> dict[int, LatestView]:
+    """Each room's latest message still shown (not a room line, not deleted), for the
+    lobby: per room a backward walk of its (room_id, id) index that stops at the first."""
+    room_ids = list(room_ids)
+    if not room_ids:
+        return {}
+    latest_id = (
+        select(Message.id)
+        .where(Message.room_id == Room.id, Message.kind == "text", Message.deleted_at.is_(None))
+        .order_by(Message.id.desc()).limit(1)
+        .correlate(Room).scalar_subquery()
+    )
+    wanted = [row for row in (await session.scalars(select(latest_id).where(Room.id.in_(room_ids)))).all() if row is not None]
+    if not wanted:
+        return {}
+    query = select(Message.room_id, Message.body, Message.created_at, User.id, User.name).join(User, User.id == Message.author_id)
+    rows = await session.execute(query.where(Message.id.in_(wanted)))
+    return {
+        room_id: LatestView(UserView(user_id, name), preview(body), created_at)
+        for room_id, body, created_at, user_id, name in rows
+    }
+
+
+def preview(body: str) -> str:
+    line = " ".join(body.split())
+    return line if len(line) <= PREVIEW_MAX else line[: PREVIEW_MAX - 1] + "…"
 
 
 class Page(msgspec.Struct, frozen=True):

@@ -241,6 +241,22 @@
   document.addEventListener("DOMContentLoaded", markCurrentRoom);
   document.addEventListener("htmx:wsAfterMessage", markCurrentRoom);
 
+  // How long ago each room's latest message was, kept current (the server said it when it sent it).
+  function ago(when) {
+    var seconds = Math.max(0, (Date.now() - when) / 1000);
+    var units = [[86400, "d"], [3600, "h"], [60, "min"]];
+    for (var i = 0; i < units.length; i++) {
+      if (seconds >= units[i][0]) return Math.floor(seconds / units[i][0]) + " " + units[i][1] + " ago";
+    }
+    return "just now";
+  }
+  setInterval(function () {
+    document.querySelectorAll("time[data-ago]").forEach(function (time) {
+      var when = Date.parse(time.getAttribute("datetime"));
+      if (!isNaN(when)) time.textContent = ago(when);
+    });
+  }, 30000);
+
   // Error notices fade away on their own; the newest stays on top.
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var errors = document.getElementById("errors");
