@@ -14,6 +14,14 @@ class UserView(msgspec.Struct, frozen=True):
     uuid: str = ""  # public, for the JSON API; left out where only the HTML side reads it
 
 
+class LatestView(msgspec.Struct, frozen=True):
+    """A room's latest message as the lobby shows it: who, the start of it, when."""
+
+    author: UserView
+    excerpt: str
+    created_at: datetime
+
+
 class RoomView(msgspec.Struct):
     id: int
     name: str
@@ -21,6 +29,7 @@ class RoomView(msgspec.Struct):
     message_count: int = 0
     user_count: int = 0
     uuid: str = ""
+    latest: LatestView | None = None
 
 
 class ReplyView(msgspec.Struct, frozen=True):
@@ -52,6 +61,10 @@ class MessageView(msgspec.Struct, frozen=True):
     reply: ReplyView | None = None
     reactions: list[ReactionView] = []
     uuid: str = ""
+    # Its place after the room's previous message: the same author's run goes on
+    # (shown without name and time again), or a new day starts (a separator above).
+    continues: bool = False
+    new_day: bool = False
 
 
 class RoomCreated(msgspec.Struct, tag=True):

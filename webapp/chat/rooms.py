@@ -51,9 +51,14 @@ async def _with_count(session: AsyncSession, room: Room) -> RoomView:
     return _view(room, counts.get(room.id, 0))
 
 
-async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[RoomView], int]:
-    """The LIST_LIMIT rooms most recently active (created or written in), and how
-    many match: the search reaches the others."""
+# How the lobby lists rooms: the most recently active first, or in the order they were made.
+ORDERS = ("active", "created")
+
+
+async def list_rooms(session: AsyncSession, search: str = "", order: str = "active") -> tuple[list[RoomView], int]:
+    """The LIST_LIMIT rooms most recently active (created or written in), or the
+    first LIST_LIMIT made, each with its latest message; and how many match: the
+    search reaches the others."""
     if len(search) > SEARCH_MAX:
         raise ChatError("data_too_long")
     if "\x00" in search:
@@ -62,10 +67,14 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
     if search.strip():
         where &= Room.search_name.contains(search.strip().casefold(), autoescape=True)
     total = await session.scalar(select(func.count()).select_from(Room).where(where)) or 0
-    newest = select(Room).where(where).order_by(Room.last_active_at.desc(), Room.id.desc()).limit(LIST_LIMIT)
-    rooms = (await session.scalars(newest)).all()
+    by = (Room.id,) if order == "created" else (Room.last_active_at.desc(), Room.id.desc())
+    rooms = (await session.scalars(select(Room).where(where).order_by(*by).limit(LIST_LIMIT))).all()
     counts = await presence.user_counts(session, [room.id for room in rooms])
-    return [_view(room, counts.get(room.id, 0)) for room in rooms], total
+    latest = await messages.latest_in(session, [room.id for room in rooms])
+    views = [_view(room, counts.get(room.id, 0)) for room in rooms]
+    for view in views:
+        view.latest = latest.get(view.id)
+    return views, total
 
 
 async def exists(session: AsyncSession, room_id: int) -> bool:

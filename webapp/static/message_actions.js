@@ -82,6 +82,10 @@
         mute.querySelector('input[name="user"]').value = message.dataset.author;
         mute.requestSubmit();
       }
+    } else if (action === "expand") {
+      var open = message.toggleAttribute("data-expanded");
+      control.setAttribute("aria-expanded", String(open));
+      control.textContent = open ? "Show less" : "Show more";
     } else if (action === "copy-link") {
       event.preventDefault();
       var link = new URL(control.getAttribute("href"), location.href).href;
