@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 ErrorCode = Literal[
@@ -40,3 +41,8 @@ class ChatError(Exception):
         super().__init__(code)
         self.code = code
         self.detail = detail or MESSAGES[code]
+
+
+def muted(until: datetime) -> ChatError:
+    """The refusal of whatever a muted identity sends (chat/moderation.py)."""
+    return ChatError("rate_limited", f"A moderator muted you until {until:%Y-%m-%d %H:%M} UTC: you can read, not write.")

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from webapp.chat.errors import ChatError
+from webapp.chat.errors import ChatError, muted
 from webapp.chat.events import LatestView, MessageCreated, MessageView, ReactionView, ReplyView, UserView
 from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, new_uuid, utcnow
 
@@ -54,19 +54,24 @@ _UNBUMP = (
 _BUMP_LOG = (
     update(ROOMS).where(ROOMS.c.id == bindparam("room")).values(last_seq=ROOMS.c.last_seq + 1).returning(ROOMS.c.last_seq, ROOMS.c.message_count)
 )
-_AUTHOR = select(USERS.c.name, USERS.c.uuid).where(USERS.c.id == bindparam("author"))
+_PREVIOUS = MESSAGES.alias("previous")
+# A sender's name and mute, and the room's latest message before theirs (whether
+# the new one goes on its author's run): one statement on the hot path.
+_SENDER = (
+    select(USERS.c.name, USERS.c.uuid, USERS.c.muted_until, _PREVIOUS.c.author_id, _PREVIOUS.c.kind, _PREVIOUS.c.created_at)
+    .select_from(
+        USERS.outerjoin(
+            _PREVIOUS,
+            _PREVIOUS.c.id == select(func.max(MESSAGES.c.id)).where(MESSAGES.c.room_id == bindparam("room")).scalar_subquery(),
+        )
+    )
+    .where(USERS.c.id == bindparam("author"))
+)
 # A reply's quote: only read when a message answers another.
 _QUOTED = (
     select(MESSAGES.c.body, MESSAGES.c.deleted_at, USERS.c.id, USERS.c.name)
     .join(USERS, USERS.c.id == MESSAGES.c.author_id)
     .where(MESSAGES.c.id == bindparam("quoted"), MESSAGES.c.room_id == bindparam("room"))
-)
-# The room's latest message before a new one: whether the new one goes on its author's run.
-_LAST = (
-    select(MESSAGES.c.author_id, MESSAGES.c.kind, MESSAGES.c.created_at)
-    .where(MESSAGES.c.room_id == bindparam("room"))
-    .order_by(MESSAGES.c.id.desc())
-    .limit(1)
 )
 # One author's messages this close together read as one run: name and time once.
 RUN_GAP = timedelta(minutes=5)
@@ -130,8 +135,10 @@ async def send_message(
     if bumped is None:
         raise ChatError("no_such_room")
     seq, count = bumped
-    name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
-    continues, new_day = placement(author_id, "text", now, (await connection.execute(_LAST, {"room": room_id})).first())
+    name, author_uuid, muted_until, *previous = (await connection.execute(_SENDER, {"author": author_id, "room": room_id})).one()
+    if muted_until is not None and muted_until > now:
+        raise muted(muted_until)
+    continues, new_day = placement(author_id, "text", now, previous)
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now,
         "seq": seq, "reply_to_id": reply_to, "uuid": new_uuid(),
@@ -165,9 +172,10 @@ async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body
     by whoever changed it: a change to the history like a message, not counted as one."""
     seq, count = await next_seq(session, room_id)
     connection = await session.connection()
-    name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
+    # The room's own line, by whoever changed it: a mute was checked before the change.
+    name, author_uuid, _, *previous = (await connection.execute(_SENDER, {"author": author_id, "room": room_id})).one()
     now = utcnow()
-    _, new_day = placement(author_id, "system", now, (await connection.execute(_LAST, {"room": room_id})).first())
+    _, new_day = placement(author_id, "system", now, previous)
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq,
         "uuid": new_uuid(),

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat import message_actions, messages, rooms
-from webapp.chat.errors import ChatError
+from webapp.chat.errors import ChatError, muted
 from webapp.chat.events import Event, UserMuted, UserView
 from webapp.db.models import MAX_ID, Message, ModerationAction, User, utcnow
 
@@ -64,8 +64,7 @@ async def standing(session: AsyncSession, user_id: int, *, enabled: bool) -> Sta
 
 def refuse_if_muted(standing: Standing) -> None:
     if standing.muted():
-        until = standing.muted_until.strftime("%Y-%m-%d %H:%M")
-        raise ChatError("rate_limited", f"A moderator muted you until {until} UTC: you can read, not write.")
+        raise muted(standing.muted_until)
 
 
 async def refuse_muted(session: AsyncSession, user_id: int, *, enabled: bool) -> None:

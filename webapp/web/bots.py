@@ -9,15 +9,13 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.api import encoding
-from webapp.chat import bots, messages, moderation, presence, rooms, users
+from webapp.chat import bots, messages, presence, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import BODY_MAX
 from webapp.services import Services
-from webapp.settings import Settings
 from webapp.web.forms import Form, require_own_page
 from webapp.web.pages import identified
 
@@ -75,18 +73,15 @@ async def bot_message(request: Request, services: NamedDependency[Services], roo
     try:
         body = (await request.body()).decode()
         services.limiter.spend(bot.user.id, "messages")
-        created = await services.writer.run(lambda session: _post(session, services.settings, bot.user.id, room_id, body))
+        # A moderator's "Mute author" on a bot's message silences it: send_message refuses a muted author.
+        created = await services.writer.run(
+            lambda session: messages.send_message(session, room_id=room_id, author_id=bot.user.id, body=body)
+        )
     except UnicodeDecodeError:
         return _refusal("bad_data", "The body is text, in UTF-8.")
     except ChatError as error:
         return _refusal(error.code, error.detail)
     return Response(encoding.message(created.message, bot.room_uuid), status_code=201)
-
-
-async def _post(session: AsyncSession, settings: Settings, bot_id: int, room_id: int, body: str):
-    # A moderator's "Mute author" on a bot's message silences the bot too.
-    await moderation.refuse_muted(session, bot_id, enabled=bool(settings.moderator_key))
-    return await messages.send_message(session, room_id=room_id, author_id=bot_id, body=body)
 
 
 def _refusal(code: str, detail: str) -> Response:
