@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from webapp.chat import drawing, users
+from webapp.chat import drawing, reads, users
 from webapp.chat.message_actions import EMOJI
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
 from webapp.linkify import linkify
@@ -32,7 +32,7 @@ def create_environment() -> Environment:
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
-    env.globals.update(emoji_set=EMOJI)
+    env.globals.update(emoji_set=EMOJI, count_max=reads.COUNT_MAX)
     return env
 
 

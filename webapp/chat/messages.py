@@ -10,9 +10,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from webapp.chat import mentions
 from webapp.chat.errors import ChatError
 from webapp.chat.events import MessageCreated, MessageView, ReactionView, ReplyView, UserView
-from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, utcnow
+from webapp.db.models import BODY_MAX, Mention, Message, Reaction, Room, User, utcnow
 
 PAGE_SIZE = 50
 
@@ -119,7 +120,8 @@ async def send_message(
             select(Message.id).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
         )
         return MessageCreated((await views(session, [stored]))[0], count - 1, repeat=True)
-    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, reply=reply), count)
+    named = await mentions.record(connection, room_id, new_id, body)
+    return MessageCreated(MessageView(new_id, room_id, UserView(author_id, name), body, now, seq, reply=reply, mentions=named), count)
 
 
 async def next_seq(session: AsyncSession, room_id: int) -> tuple[int, int]:
@@ -200,15 +202,17 @@ def _with_authors():
 
 
 async def _views(session: AsyncSession, rows) -> list[MessageView]:
-    """Rows of _with_authors as views, with their reactions (one more query for the lot)."""
+    """Rows of _with_authors as views, with their reactions and mentions (one more query for each, for the lot)."""
     rows = list(rows)
-    reactions = await reactions_of(session, [row[0].id for row in rows])
+    ids = [row[0].id for row in rows]
+    reactions = await reactions_of(session, ids)
+    named = await mentions_of(session, ids)
     return [
         MessageView(
             message.id, message.room_id, UserView(user_id, name), message.body, message.created_at, message.seq, message.kind,
             edited=message.edited_at is not None, deleted=message.deleted_at is not None,
             reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
-            reactions=reactions.get(message.id, []),
+            reactions=reactions.get(message.id, []), mentions=named.get(message.id, []),
         )
         for message, user_id, name, *quoted in rows
     ]
@@ -237,6 +241,17 @@ async def reactions_of(session: AsyncSession, message_ids: list[int]) -> dict[in
         message_id: [ReactionView(emoji, users) for emoji, users in by_emoji.items()]
         for message_id, by_emoji in grouped.items()
     }
+
+
+async def mentions_of(session: AsyncSession, message_ids: list[int]) -> dict[int, list[UserView]]:
+    """Each message's mentions, with the names as written."""
+    if not message_ids:
+        return {}
+    query = select(Mention.message_id, Mention.user_id, Mention.name).where(Mention.message_id.in_(message_ids))
+    named: dict[int, list[UserView]] = {}
+    for message_id, user_id, name in await session.execute(query):
+        named.setdefault(message_id, []).append(UserView(user_id, name))
+    return named
 
 
 async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit: int) -> list[MessageView] | None:

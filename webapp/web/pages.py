@@ -11,7 +11,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import drawing, messages, rooms
+from webapp.chat import drawing, messages, reads, rooms
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.services import Services
@@ -20,15 +20,17 @@ from webapp.web.identity import current_user
 identified = {"me": Provide(current_user)}
 
 
-async def _room_list(services: Services, search: str) -> dict:
+async def _room_list(services: Services, search: str, me: UserView | None = None) -> dict:
+    """The room list, with the reader's unread state in each entry (the page is theirs alone)."""
     async with services.sessions() as session:
         room_views, total = await rooms.list_rooms(session, search)
-    return {"rooms": room_views, "total": total, "search": search}
+        unread = (await reads.unread(session, users=[me.id])).get(me.id, []) if me and me.id else []
+    return {"rooms": room_views, "total": total, "search": search, "unread": {state.room_id: state for state in unread}}
 
 
 @get("/", dependencies=identified)
 async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
-    context = await _room_list(services, q)
+    context = await _room_list(services, q, me)
     if request.htmx:
         # The search box asks for the list alone.
         return Template("fragments/rooms.html", context=context)
@@ -57,7 +59,13 @@ async def room_page(
         seq = await messages.last_seq(session, room_id)
         newest = await messages.page_before(session, room_id, None if message is None else message + 1)
         below = await messages.page_after(session, room_id, message) if message is not None else None
-    context = await _room_list(services, "")
+        read = await reads.position(session, me.id, room_id) if me.id else None
+    context = await _room_list(services, "", me)
+    shown = newest.messages + (below.messages if below else [])
+    # The "New" marker: before the first message of someone else's after the reader's read position.
+    first_unread = next(
+        (m.id for m in shown if read is not None and m.id > read and m.author.id != me.id and m.kind == "text"), 0
+    )
     return Template(
         "pages/room.html",
         context={
@@ -65,7 +73,9 @@ async def room_page(
             "room": room,
             "me": me,
             "socket_url": f"/rooms/{room_id}/ws",
-            "messages": newest.messages + (below.messages if below else []),
+            "messages": shown,
+            "first_unread": first_unread,
+            "notify": context["unread"][room_id].notify if room_id in context["unread"] else "mentions",
             "more": newest.more,
             "newer": below.more if below else False,
             "current_id": message or 0,
