@@ -32,6 +32,9 @@ SAMPLE_FRAMES = {
     "edit_message": lambda room: {"message": 2**30, "body": "fixed"},
     "delete_message": lambda room: {"message": 2**30},
     "react": lambda room: {"message": 2**30, "emoji": "👍"},
+    "mark_read": lambda room: {"room": room, "message": 2**30},
+    "set_notify": lambda room: {"room": room, "level": "all"},
+    "typing": lambda room: {},  # no budget of its own: throttled per socket (test_attention_socket.py)
 }
 BUDGETS = {command.__struct_config__.tag: command.budget for command in AnyCommand.__args__ if command.budget}
 
