@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat.errors import ChatError
 from webapp.chat.events import NotifyChanged, ReadMoved
-from webapp.db.models import Mention, Message, ReadPosition, Room
+from webapp.chat import rooms
+from webapp.db.models import MAX_ID, Mention, Message, ReadPosition
 
 LEVELS = ("all", "mentions", "off")
 # Unread messages are counted up to this many ("99+"): a count costs the same however long the backlog.
@@ -59,8 +60,8 @@ async def enter(session: AsyncSession, user_id: int, room_id: int) -> None:
 
 async def mark_read(session: AsyncSession, *, user_id: int, room_id: int, message_id: int) -> ReadMoved:
     """Read up to one of the room's messages: the position moves forward, never back."""
-    found = await session.scalar(select(Message.id).where(Message.id == message_id, Message.room_id == room_id))
-    if found is None:
+    found = 0 < message_id <= MAX_ID and await session.scalar(select(Message.id).where(Message.id == message_id, Message.room_id == room_id))
+    if not found:
         raise ChatError("no_such_message", "That is not one of this room's messages.")
     connection = await session.connection()
     moved = await connection.execute(_FORWARD, {"user": user_id, "room": room_id, "message": message_id})
@@ -72,7 +73,7 @@ async def mark_read(session: AsyncSession, *, user_id: int, room_id: int, messag
 async def set_notify(session: AsyncSession, *, user_id: int, room_id: int, level: str) -> NotifyChanged:
     if level not in LEVELS:
         raise ChatError("bad_data", "A room notifies on all, mentions or off.")
-    if await session.scalar(select(Room.id).where(Room.id == room_id, Room.deleted_at.is_(None))) is None:
+    if not await rooms.exists(session, room_id):
         raise ChatError("no_such_room")
     connection = await session.connection()
     changed = await connection.execute(
