@@ -53,6 +53,7 @@ NO_LIMITS = {
     "rate_edits": Rate(10**9, 1),
     "rate_draws": Rate(10**9, 1),
     "rate_reactions": Rate(10**9, 1),
+    "rate_reads": Rate(10**9, 1),
     "rooms_per_hour": 10**9,
     "identities_per_hour": 10**9,
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from webapp.avatar import hue, initials
-from webapp.chat import drawing, users
+from webapp.chat import drawing, reads, users
 from webapp.collapse import is_long
 from webapp.chat.message_actions import EMOJI
 from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEME_NAMES, THEMES
@@ -35,7 +35,7 @@ def create_environment() -> Environment:
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
-    env.globals.update(emoji_set=EMOJI)
+    env.globals.update(emoji_set=EMOJI, count_max=reads.COUNT_MAX)
     env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label, time_ago=time_ago)
     env.tests["long_body"] = is_long
     return env

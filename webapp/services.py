@@ -28,6 +28,8 @@ from webapp.realtime.coalesce import Coalescer
 from webapp.realtime.fragments import Fragments
 from webapp.realtime.hub import Hub
 from webapp.realtime.limits import Limiter
+from webapp.realtime.typing import Typists
+from webapp.realtime.unread import UnreadCounts
 from webapp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,8 @@ class Services:
     limiter: Limiter
     server_id: str
     api: Statements  # the JSON API's format of events
+    unread: UnreadCounts
+    typists: Typists
 
 
 @asynccontextmanager
@@ -68,17 +72,22 @@ async def running(settings: Settings, templates: Environment) -> AsyncIterator[S
     coalescer = Coalescer(hub, fragments, sessions)
     boards = Boards(fragments, sessions)
     rooms_changed = RoomsChanged(hub, statements, sessions)
-    hub.observers += [coalescer.observe, boards.observe, rooms_changed.observe]
+    unread = UnreadCounts(hub, fragments, sessions)
+    typists = Typists(hub, fragments)
+    hub.observers += [coalescer.observe, boards.observe, rooms_changed.observe, unread.observe, typists.observe]
     writer = Writer(transaction, bus)
     if settings.crash_after_commit:
         writer.after_commit = _crash_after_a_message
     services = Services(
         settings=settings, templates=templates, fragments=fragments, sessions=sessions, transaction=transaction,
         writer=writer, bus=bus, hub=hub, coalescer=coalescer, boards=boards, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
-        api=statements,
+        api=statements, unread=unread, typists=typists,
     )
     await bus.start(hub.deliver)
-    tasks = [asyncio.create_task(writer.work()), asyncio.create_task(coalescer.run()), asyncio.create_task(rooms_changed.run())]
+    tasks = [
+        asyncio.create_task(task)
+        for task in (writer.work(), coalescer.run(), rooms_changed.run(), unread.run(), typists.run())
+    ]
     if alone and (path := sqlite_path(settings.database_url)):
         tasks.append(asyncio.create_task(inline_sqlite.checkpoints(path)))
     await _beat(services)

@@ -144,6 +144,8 @@ class Settings:
     rate_edits: Rate = Rate(20, 10)
     rate_draws: Rate = Rate(60, 2)
     rate_reactions: Rate = Rate(20, 10)
+    # A page marks what it has read as it shows it: about once a second while messages come.
+    rate_reads: Rate = Rate(30, 10)
     rooms_per_hour: int = 30
     sockets_per_identity: int = 20
     # New identities per client address per hour, counted in this process's memory.
@@ -196,6 +198,7 @@ class Settings:
             rate_edits=_rate(env, "RATE_EDITS", cls.rate_edits),
             rate_draws=_rate(env, "RATE_DRAWS", cls.rate_draws),
             rate_reactions=_rate(env, "RATE_REACTIONS", cls.rate_reactions),
+            rate_reads=_rate(env, "RATE_READS", cls.rate_reads),
             rooms_per_hour=_int(env, "ROOMS_PER_HOUR", cls.rooms_per_hour),
             sockets_per_identity=_int(env, "SOCKETS_PER_IDENTITY", cls.sockets_per_identity),
             identities_per_hour=_int(env, "IDENTITIES_PER_HOUR", cls.identities_per_hour),

@@ -15,8 +15,10 @@ def test_a_run_arriving_live_shows_one_name_and_avatar_and_each_time_on_hover(pa
     bob = page_factory(f"/rooms/{room_id}", **DESKTOP)
     for text in ("one", "two", "three"):
         say(ada, text)
-    say(bob, "mine")
     messages = bob.locator("#messages article.message")
+    # Bob answers once Ada's run is there: say() does not wait, and his message could land inside her run.
+    expect(messages).to_have_count(3)
+    say(bob, "mine")
     expect(messages).to_have_count(4)
     # What Bob sees: Ada's name and avatar once, then her bodies; then his own message starts anew.
     assert [m.get_attribute("data-continues") for m in messages.all()] == [None, "true", "true", None]

@@ -35,6 +35,9 @@ SAMPLE_FRAMES = {
     # Not a moderator: refused, and each spends a token too.
     "mute_user": lambda room: {"user": 2**30, "minutes": 10},
     "unmute_user": lambda room: {"user": 2**30},
+    "mark_read": lambda room: {"room": room, "message": 2**30},
+    "set_notify": lambda room: {"room": room, "level": "all"},
+    "typing": lambda room: {},  # no budget of its own: throttled per socket (test_attention_socket.py)
 }
 BUDGETS = {command.__struct_config__.tag: command.budget for command in AnyCommand.__args__ if command.budget}
 

@@ -65,6 +65,7 @@ class MessageView(msgspec.Struct, frozen=True):
     # (shown without name and time again), or a new day starts (a separator above).
     continues: bool = False
     new_day: bool = False
+    mentions: list[UserView] = []  # who the body names, with their names as written then (chat/mentions.py)
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -178,7 +179,28 @@ class UserMuted(msgspec.Struct, tag=True):
     until: datetime | None
 
 
+class ReadMoved(msgspec.Struct, tag=True):
+    """A user read further in a room: their tabs' unread counts change (realtime/unread.py)."""
+
+    user_id: int
+    room_id: int
+
+
+class NotifyChanged(msgspec.Struct, tag=True):
+    """How a room notifies a user changed: their tabs learn it with its unread count."""
+
+    user_id: int
+    room_id: int
+
+
+class UserTyping(msgspec.Struct, tag=True):
+    """Someone is typing in a room (realtime/typing.py); not stored."""
+
+    room_id: int
+    user: UserView
+
+
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated | MessageChanged | ReactionsChanged | UserMuted
+    | MessageCreated | MessageChanged | ReactionsChanged | UserMuted | ReadMoved | NotifyChanged | UserTyping
 )

@@ -9,10 +9,11 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from webapp.chat import mentions
 from webapp.chat.errors import ChatError
 from webapp.chat.events import MessageChanged, ReactionsChanged
 from webapp.chat.messages import clean_body, next_seq, reactions_of, views
-from webapp.db.models import Message, Reaction, utcnow
+from webapp.db.models import Mention, Message, Reaction, utcnow
 
 # The reactions offered: a small set, so a reaction is a click, never a picker.
 EMOJI = ("👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀")
@@ -42,6 +43,9 @@ async def edit_message(session: AsyncSession, *, room_id: int, user_id: int, mes
     await _own(session, room_id, message_id, user_id)
     seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body=body, edited_at=utcnow(), seq=seq))
+    # Who it names now: a mention added by the edit counts, one taken out no longer does.
+    await session.execute(delete(Mention).where(Mention.message_id == message_id))
+    await mentions.record(await session.connection(), room_id, message_id, body)
     return MessageChanged((await views(session, [message_id]))[0])
 
 
@@ -57,6 +61,7 @@ async def delete_message(
     seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body="", deleted_at=utcnow(), seq=seq))
     await session.execute(delete(Reaction).where(Reaction.message_id == message_id))
+    await session.execute(delete(Mention).where(Mention.message_id == message_id))
     return MessageChanged((await views(session, [message_id]))[0])
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from webapp.chat import mentions
 from webapp.chat.errors import ChatError, muted
 from webapp.chat.events import LatestView, MessageCreated, MessageView, ReactionView, ReplyView, UserView
-from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, new_uuid, utcnow
+from webapp.db.models import BODY_MAX, Mention, Message, Reaction, Room, User, new_uuid, utcnow
 
 PAGE_SIZE = 50
 
@@ -152,9 +153,11 @@ async def send_message(
             select(Message.id).where(Message.author_id == author_id, Message.room_id == room_id, Message.client_id == client_id)
         )
         return MessageCreated((await views(session, [stored]))[0], count - 1, repeat=True)
+    named = await mentions.record(connection, room_id, new_id, body)
     author = UserView(author_id, name, author_uuid)
     view = MessageView(
-        new_id, room_id, author, body, now, seq, reply=reply, uuid=values["uuid"], continues=continues, new_day=new_day
+        new_id, room_id, author, body, now, seq, reply=reply, uuid=values["uuid"], continues=continues, new_day=new_day,
+        mentions=named,
     )
     return MessageCreated(view, count)
 
@@ -286,13 +289,15 @@ def _with_authors():
 
 
 async def _views(session: AsyncSession, rows) -> list[MessageView]:
-    """Rows of _with_authors as views, with their reactions (one more query for the lot)."""
+    """Rows of _with_authors as views, with their reactions and mentions (one more query for each, for the lot)."""
     rows = list(rows)
-    reactions = await reactions_of(session, [row[0].id for row in rows])
-    return [_view(row, reactions.get(row[0].id, [])) for row in rows]
+    ids = [row[0].id for row in rows]
+    reactions = await reactions_of(session, ids)
+    named = await mentions_of(session, ids)
+    return [_view(row, reactions.get(row[0].id, []), named.get(row[0].id, [])) for row in rows]
 
 
-def _view(row, reactions: list[ReactionView]) -> MessageView:
+def _view(row, reactions: list[ReactionView], named: list[UserView]) -> MessageView:
     message, user_id, name, user_uuid, *previous = row[:7]
     quoted = row[7:]
     continues, new_day = placement(user_id, message.kind, message.created_at, previous)
@@ -300,7 +305,7 @@ def _view(row, reactions: list[ReactionView]) -> MessageView:
         message.id, message.room_id, UserView(user_id, name, user_uuid), message.body, message.created_at, message.seq, message.kind,
         edited=message.edited_at is not None, deleted=message.deleted_at is not None,
         reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
-        reactions=reactions, continues=continues, new_day=new_day, uuid=message.uuid,
+        reactions=reactions, continues=continues, new_day=new_day, uuid=message.uuid, mentions=named,
     )
 
 
@@ -327,6 +332,17 @@ async def reactions_of(session: AsyncSession, message_ids: list[int]) -> dict[in
         message_id: [ReactionView(emoji, users) for emoji, users in by_emoji.items()]
         for message_id, by_emoji in grouped.items()
     }
+
+
+async def mentions_of(session: AsyncSession, message_ids: list[int]) -> dict[int, list[UserView]]:
+    """Each message's mentions, with the names as written."""
+    if not message_ids:
+        return {}
+    query = select(Mention.message_id, Mention.user_id, Mention.name).where(Mention.message_id.in_(message_ids))
+    named: dict[int, list[UserView]] = {}
+    for message_id, user_id, name in await session.execute(query):
+        named.setdefault(message_id, []).append(UserView(user_id, name))
+    return named
 
 
 async def replay_after(session: AsyncSession, room_id: int, after_id: int, limit: int) -> list[MessageView] | None:

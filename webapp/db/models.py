@@ -236,3 +236,30 @@ class ModerationAction(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     detail: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ReadPosition(Base):
+    """How far one user has read one room, and how it notifies them. A row is made
+    as they first enter: the people who have been in a room are its rows (mentions.py)."""
+
+    __tablename__ = "read_positions"
+    __table_args__ = (Index("ix_read_positions_room_id", "room_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    # The newest message they have read (an id: ids follow a room's commit order).
+    message_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # "all", "mentions" or "off".
+    notify: Mapped[str] = mapped_column(String(8), default="mentions", server_default="mentions")
+
+
+class Mention(Base):
+    """A user named in a message: `name` is their name as it was then, what the body shows after the @."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_user_id_room_id_message_id", "user_id", "room_id", "message_id"),)
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))

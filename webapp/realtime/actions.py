@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, message_actions, messages, moderation, rooms, users
+from webapp.chat import drawing, message_actions, messages, moderation, reads, rooms, users
 from webapp.chat.errors import ChatError
-from webapp.chat.events import Event
+from webapp.chat.events import Event, UserTyping
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MuteUser, React, RecolorRoom, RenameRoom,
-    RenameUser, ResetDrawing, RestoreRoom, SendMessage, UndoStroke, UnmuteUser,
+    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MarkRead, MuteUser, React, RecolorRoom,
+    RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage, SetNotify, Typing, UndoStroke, UnmuteUser,
 )
 
 
@@ -88,6 +88,13 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)
         case ResetDrawing():
             return await drawing.reset(session, room_id=_room(caller))
+        case MarkRead(room=room_id, message=message_id):
+            return await reads.mark_read(session, user_id=caller.user_id, room_id=room_id, message_id=message_id)
+        case SetNotify(room=room_id, level=level):
+            return await reads.set_notify(session, user_id=caller.user_id, room_id=room_id, level=level)
+        case Typing():
+            # Nothing stored: an event for the others in the room, through the bus like the rest.
+            return UserTyping(_room(caller), await users.get_user(session, caller.user_id))
     raise AssertionError(f"unhandled command {command!r}")
 
 

@@ -19,7 +19,7 @@ DETAIL_MAX = 200
 
 
 # The identity's rate budget an action spends (webapp/realtime/limits.py); None: only the socket's frame budget.
-Budget = Literal["messages", "rooms", "edits", "draws", "reactions"] | None
+Budget = Literal["messages", "rooms", "edits", "draws", "reactions", "reads"] | None
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -115,9 +115,25 @@ class UnmuteUser(Command, tag="unmute_user"):
     user: int
 
 
+class MarkRead(Command, tag="mark_read"):
+    budget = "reads"
+    room: int
+    message: int
+
+
+class SetNotify(Command, tag="set_notify"):
+    budget = "edits"
+    room: int
+    level: Short
+
+
+class Typing(Command, tag="typing"):
+    """Honoured at most once per 2 s per socket (realtime/typing.py), without a budget of its own."""
+
+
 AnyCommand = (
     CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
-    | EditMessage | DeleteMessage | React | MuteUser | UnmuteUser
+    | EditMessage | DeleteMessage | React | MuteUser | UnmuteUser | MarkRead | SetNotify | Typing
 )
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)

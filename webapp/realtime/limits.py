@@ -104,6 +104,7 @@ class Limiter:
             "edits": settings.rate_edits,
             "draws": settings.rate_draws,
             "reactions": settings.rate_reactions,
+            "reads": settings.rate_reads,
         }
         self._buckets: dict[tuple[int | str, str], Bucket] = {}
         self._prune_at = PRUNE_AT

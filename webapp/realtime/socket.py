@@ -20,15 +20,16 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from webapp.chat import messages, presence, rooms, users
+from webapp.chat import messages, presence, reads, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.realtime.actions import Caller, execute
-from webapp.realtime.commands import parse
+from webapp.realtime.commands import Typing, parse
 from webapp.realtime.fragments import LOBBY, room_channel, user_channel
 from webapp.realtime.hub import Connection
 from webapp.realtime.protocol import OUTLET, Outlet, text_frame
+from webapp.realtime.typing import Throttle
 from webapp.services import Services
 
 log = logging.getLogger(__name__)
@@ -161,19 +162,25 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
     # held for the socket and in the catch-up, never in neither. The connection
     # drops the held copy.
     services.hub.subscribe(connection, channels)
+    services.unread.connected(user.id)
     socket_id = uuid.uuid4().hex
+
+    async def join(session):
+        # Among the room's people from now on: it counts their unread messages, its messages can name them.
+        await reads.enter(session, user.id, room_id)
+        return await presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
+
     try:
         if room_id is not None:
             if user is not users.READER:  # a reader reads, unlisted
-                await services.writer.run(
-                    lambda session: presence.join(session, socket_id=socket_id, server_id=services.server_id, room_id=room_id, user_id=user.id)
-                )
+                await services.writer.run(join)
             connection.caught_up(await _catch_up(services, outlet, room_id, user, since))
         else:
             connection.caught_up(0)
         await _read_frames(socket, services, Caller(user.id, room_id), outlet)
     finally:
         services.hub.unsubscribe(connection, channels)
+        services.unread.disconnected(user.id)
         if room_id is not None:
             with suppress(Exception):
                 await services.writer.run(lambda session: presence.leave(session, socket_id))
@@ -239,10 +246,14 @@ async def close(socket: WebSocket, code: int, reason: str) -> None:
 
 
 async def _read_frames(socket: WebSocket, services: Services, caller: Caller, outlet: Outlet) -> None:
+    typing = Throttle()
+
     async def run(frame: str) -> None:
         if caller.user_id == users.READER.id:
             raise ChatError("rate_limited", users.READ_ONLY)
         command = parse(frame)
+        if isinstance(command, Typing) and not typing.allow():
+            return  # typing more often than shown: nothing to say
         services.limiter.admit(caller.user_id, command)
         # Answered after the commit; the hub has delivered the change by then.
         await services.writer.run(lambda session: execute(session, caller, command, services.settings))

@@ -91,7 +91,7 @@
       appended.forEach(inStoredOrder);
       if (stuck) toLatest(); else jump.hidden = false;
       var last = appended[appended.length - 1];
-      chime(last.dataset.author === me);
+      chime(last.dataset.author === me, last.querySelector('.mention[data-user="' + me + '"]') !== null);
       announce(appended);
     }
     remember();
@@ -180,21 +180,30 @@
     osc.start(at);
     osc.stop(at + length + 0.02);
   }
-  function chime(mine) {
-    list.dataset.lastChime = mine ? "mine" : "theirs"; // what was (or would have been) played
+  // A mention of the reader chimes whatever the room's notify level (attention.js calls it for other rooms).
+  function chime(mine, mentioned) {
+    list.dataset.lastChime = mine ? "mine" : mentioned ? "mention" : "theirs"; // what was (or would have been) played
     if (muted || !audio || audio.state !== "running") return;
     if (mine) {
       tone(660, 0, 0.08); // a short, quiet "sent"
+    } else if (mentioned) {
+      tone(880, 0, 0.1); // three rising notes: someone named you
+      tone(1175, 0.09, 0.1);
+      tone(1568, 0.18, 0.18);
     } else {
       tone(880, 0, 0.12); // two rising notes: someone else spoke
       tone(1320, 0.1, 0.16);
     }
   }
 
-  // A permalink (?message=): that message in view, marked aria-current; else the latest.
+  chatboard.chime = chime;
+
+  // A permalink (?message=): that message in view, marked aria-current; else the
+  // "New" marker before the first unread message; else the latest.
   var current = list.querySelector('.message[aria-current="true"]');
-  if (current) {
-    current.scrollIntoView({ block: "center" });
+  var marker = document.getElementById("unread-marker");
+  if (current || marker) {
+    if (current) current.scrollIntoView({ block: "center" }); else marker.scrollIntoView({ block: "start" });
     stuck = atBottom();
     remember();
   } else {

@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import bots, drawing, messages, moderation, rooms
+from webapp.chat import bots, drawing, messages, moderation, reads, rooms
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.services import Services
@@ -25,10 +25,15 @@ identified = {"me": Provide(current_user)}
 SORT_COOKIE = "chatboard_sort"
 
 
-async def _room_list(services: Services, search: str, order: str = "active") -> dict:
+async def _room_list(services: Services, search: str, me: UserView | None = None, order: str = "active") -> dict:
+    """The room list, with the reader's unread state in each entry (the page is theirs alone)."""
     async with services.sessions() as session:
         room_views, total = await rooms.list_rooms(session, search, order)
-    return {"rooms": room_views, "total": total, "search": search, "order": order}
+        unread = (await reads.unread(session, users=[me.id])).get(me.id, []) if me and me.id else []
+    return {
+        "rooms": room_views, "total": total, "search": search, "order": order,
+        "unread": {state.room_id: state for state in unread},
+    }
 
 
 # What the lobby says when a page is sent to it (`?notice=`): known words only, never the query's text.
@@ -43,7 +48,7 @@ async def lobby(
 ) -> Template:
     order = sort if sort in rooms.ORDERS else request.cookies.get(SORT_COOKIE)
     order = order if order in rooms.ORDERS else rooms.ORDERS[0]
-    context = await _room_list(services, q, order)
+    context = await _room_list(services, q, me, order)
     cookies = [Cookie(SORT_COOKIE, order, max_age=31536000, samesite="lax", httponly=True)] if sort in rooms.ORDERS else []
     if request.htmx:
         # The search box and the sort toggle ask for the list alone.
@@ -83,7 +88,13 @@ async def room_page(
         below = await messages.page_after(session, room_id, message) if message is not None else None
         bot_keys = await bots.keys_made_by(session, room_id, me.id)
         moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
-    context = await _room_list(services, "")
+        read = await reads.position(session, me.id, room_id) if me.id else None
+    context = await _room_list(services, "", me)
+    shown = newest.messages + (below.messages if below else [])
+    # The "New" marker: before the first message of someone else's after the reader's read position.
+    first_unread = next(
+        (m.id for m in shown if read is not None and m.id > read and m.author.id != me.id and m.kind == "text"), 0
+    )
     return Template(
         "pages/room.html",
         context={
@@ -91,7 +102,9 @@ async def room_page(
             "room": room,
             "me": me,
             "socket_url": f"/rooms/{room_id}/ws",
-            "messages": newest.messages + (below.messages if below else []),
+            "messages": shown,
+            "first_unread": first_unread,
+            "notify": context["unread"][room_id].notify if room_id in context["unread"] else "mentions",
             "more": newest.more,
             "newer": below.more if below else False,
             "current_id": message or 0,
