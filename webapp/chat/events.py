@@ -112,6 +112,7 @@ class StrokeView(msgspec.Struct, frozen=True):
     start: int = 0
     total: int = 0
     done: bool = True
+    text: str = ""  # a label's
 
 
 class StrokeDrawn(msgspec.Struct, tag=True):

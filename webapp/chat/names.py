@@ -34,7 +34,7 @@ def generate_room_name() -> str:
 JOINERS = {"\u200c", "\u200d"}
 
 
-def _visible(char: str) -> str:
+def visible(char: str) -> str:
     # Control characters, and format characters (Cf) that reorder or hide text:
     # bidirectional overrides and isolates, zero-width spaces, invisible tags.
     if unicodedata.category(char) in {"Cc", "Cf"} and char not in JOINERS:
@@ -47,7 +47,7 @@ def clean_name(value: str) -> str:
     name), trimmed, inner whitespace folded, no control or format characters, bounded."""
     if "\x00" in value:
         raise ChatError("bad_data", "A name cannot hold a NUL character.")
-    name = " ".join("".join(map(_visible, unicodedata.normalize("NFKC", value))).split())
+    name = " ".join("".join(map(visible, unicodedata.normalize("NFKC", value))).split())
     if not name:
         raise ChatError("not_sufficient_data", "A name cannot be empty.")
     if len(name) > NAME_MAX:

@@ -61,6 +61,7 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await drawing.draw(
                 session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),
                 points=command.points, color=command.color, tool=command.tool, width=command.width, done=command.done,
+                text=command.text,
             )
         case UndoStroke():
             return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)

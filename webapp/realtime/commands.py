@@ -66,6 +66,7 @@ class Draw(Command, tag="draw"):
     color: Short = "#000000"
     tool: Short = "pen"
     done: bool = False
+    text: Short = ""  # a label's (tool "text")
 
 
 class UndoStroke(Command, tag="undo_stroke"):
