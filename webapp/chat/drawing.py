@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.chat.errors import ChatError
 from webapp.chat.events import DrawingReset, StrokeDrawn, StrokeUndone, StrokeView
-from webapp.chat.names import visible
+from webapp.chat.names import visible_line
 from webapp.chat.palette import PEN_COLORS
 from webapp.db.models import Room, Stroke
 
@@ -67,9 +66,7 @@ def _checked_pen(color: str, tool: str, width: int) -> str:
 def _checked_text(value: str) -> str:
     """A label's text on one line: control and format characters (which XML
     cannot hold or which reorder what is around) become spaces."""
-    if "\x00" in value:
-        raise ChatError("bad_data", "A label cannot hold a NUL character.")
-    text = " ".join("".join(map(visible, unicodedata.normalize("NFC", value))).split())
+    text = visible_line(value, "A label")
     if not text:
         raise ChatError("not_sufficient_data", "A label needs its text.")
     if len(text) > TEXT_MAX:
@@ -89,8 +86,18 @@ def _checked_shape(tool: str, points: list[float], text: str) -> tuple[int, str 
     return 2, None
 
 
-_BOARD_POINTS = select(func.coalesce(func.sum(Stroke.point_count), 0))
-_BOARD_SIZE = select(func.count(), func.coalesce(func.sum(Stroke.point_count), 0))
+# What is on a board: its strokes less those undone (kept only for a redo).
+_SHOWN = Stroke.undone == false()
+_BOARD_POINTS = select(func.coalesce(func.sum(Stroke.point_count), 0)).where(_SHOWN)
+_BOARD_SIZE = select(func.count(), func.coalesce(func.sum(Stroke.point_count), 0)).where(_SHOWN)
+
+
+async def _check_board_for(session: AsyncSession, room_id: int, new_points: int) -> None:
+    """Room on the board for one more stroke of so many points."""
+    count, total = (await session.execute(_BOARD_SIZE.where(Stroke.room_id == room_id))).one()
+    if count >= MAX_STROKES:
+        raise ChatError("data_too_long", f"A board holds at most {MAX_STROKES} strokes; reset it to go on.")
+    _check_room_for(total, new_points)
 
 
 def _check_room_for(board_points: int, new_points: int) -> None:
@@ -124,11 +131,12 @@ async def draw(
     if stroke is None:
         if not points:
             raise ChatError("not_sufficient_data", "A stroke starts with a point.")
-        count, total = (await session.execute(_BOARD_SIZE.where(Stroke.room_id == room_id))).one()
-        if count >= MAX_STROKES:
-            raise ChatError("data_too_long", f"A board holds at most {MAX_STROKES} strokes; reset it to go on.")
         count, label = shaped or (len(points) // 2, None)
-        _check_room_for(total, count)
+        await _check_board_for(session, room_id, count)
+        # A new stroke ends what its author could redo.
+        await session.execute(
+            delete(Stroke).where(Stroke.room_id == room_id, Stroke.author_id == author_id, Stroke.undone == true())
+        )
         stroke = Stroke(
             client_id=stroke_id, room_id=room_id, author_id=author_id, tool=tool, color=color, width=width,
             points=json.dumps(points), point_count=count, done=done, text=label,
@@ -137,7 +145,7 @@ async def draw(
         await session.flush()
         return StrokeDrawn(room_id, _view(stroke, points))
 
-    if stroke.room_id != room_id or stroke.author_id != author_id or stroke.done:
+    if stroke.room_id != room_id or stroke.author_id != author_id or stroke.done or stroke.undone:
         raise ChatError("bad_data", "That stroke is not yours to extend.")
     if stroke.tool != tool:
         raise ChatError("bad_data", "A stroke keeps its tool.")
@@ -163,14 +171,32 @@ async def draw(
 
 
 async def undo(session: AsyncSession, *, room_id: int, author_id: int) -> StrokeUndone:
-    """Delete the caller's own latest stroke on this board; nobody else's."""
+    """Take the caller's own latest stroke off this board (nobody else's); it is
+    kept for a redo until they draw again."""
     stroke = await session.scalar(
-        select(Stroke).where(Stroke.room_id == room_id, Stroke.author_id == author_id).order_by(Stroke.id.desc()).limit(1)
+        select(Stroke).where(Stroke.room_id == room_id, Stroke.author_id == author_id, _SHOWN).order_by(Stroke.id.desc()).limit(1)
     )
     if stroke is None:
         raise ChatError("not_sufficient_data", "You have no stroke on this board to undo.")
-    await session.delete(stroke)
+    stroke.undone = True
     return StrokeUndone(room_id, stroke.client_id)
+
+
+async def redo(session: AsyncSession, *, room_id: int, author_id: int) -> StrokeDrawn:
+    """Put back the caller's most recently undone stroke. Undo takes their
+    latest stroke shown and a new stroke drops the undone ones, so those are
+    always their newest strokes, and the one undone last is the oldest of them."""
+    stroke = await session.scalar(
+        select(Stroke)
+        .where(Stroke.room_id == room_id, Stroke.author_id == author_id, Stroke.undone == true())
+        .order_by(Stroke.id)
+        .limit(1)
+    )
+    if stroke is None:
+        raise ChatError("not_sufficient_data", "You have nothing undone on this board to redo.")
+    await _check_board_for(session, room_id, stroke.point_count)
+    stroke.undone, stroke.done = False, True
+    return StrokeDrawn(room_id, _view(stroke, json.loads(stroke.points)))
 
 
 async def reset(session: AsyncSession, *, room_id: int) -> DrawingReset:
@@ -182,5 +208,5 @@ async def reset(session: AsyncSession, *, room_id: int) -> DrawingReset:
 
 async def board(session: AsyncSession, room_id: int) -> list[StrokeView]:
     """Every stroke on the board, oldest (lowest) first."""
-    strokes = await session.scalars(select(Stroke).where(Stroke.room_id == room_id).order_by(Stroke.id))
+    strokes = await session.scalars(select(Stroke).where(Stroke.room_id == room_id, _SHOWN).order_by(Stroke.id))
     return [_view(stroke, json.loads(stroke.points)) for stroke in strokes]

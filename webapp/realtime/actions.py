@@ -12,7 +12,7 @@ from webapp.chat.events import Event
 from webapp.settings import Settings
 from webapp.realtime.commands import (
     AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, React, RecolorRoom, RenameRoom, RenameUser,
-    ResetDrawing, RestoreRoom, SendMessage, UndoStroke,
+    RedoStroke, ResetDrawing, RestoreRoom, SendMessage, UndoStroke,
 )
 
 
@@ -65,6 +65,8 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             )
         case UndoStroke():
             return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)
+        case RedoStroke():
+            return await drawing.redo(session, room_id=_room(caller), author_id=caller.user_id)
         case ResetDrawing():
             return await drawing.reset(session, room_id=_room(caller))
     raise AssertionError(f"unhandled command {command!r}")

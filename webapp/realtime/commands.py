@@ -73,6 +73,10 @@ class UndoStroke(Command, tag="undo_stroke"):
     budget = "draws"
 
 
+class RedoStroke(Command, tag="redo_stroke"):
+    budget = "draws"
+
+
 class ResetDrawing(Command, tag="reset_drawing"):
     budget = "edits"
 
@@ -103,7 +107,7 @@ class React(Command, tag="react"):
 
 
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | ResetDrawing | SendMessage
     | EditMessage | DeleteMessage | React
 )
 

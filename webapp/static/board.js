@@ -141,7 +141,8 @@
       if (!incoming.id || incoming.id.indexOf("stroke-") !== 0) return;
       var existing = document.getElementById(incoming.id);
       var finished = !incoming.hasAttribute("data-drawing");
-      if (mine.has(incoming.id.slice(7))) {
+      // A redo of one's own stroke is not shown here yet: it is appended as any other.
+      if (mine.has(incoming.id.slice(7)) && existing) {
         if (existing && finished) existing.setAttribute("d", incoming.getAttribute("d"));
         incoming.remove();
         return;
