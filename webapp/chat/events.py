@@ -131,6 +131,22 @@ class DrawingReset(msgspec.Struct, tag=True):
     room_id: int
 
 
+class CursorView(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    x: float
+    y: float
+
+
+class CursorsMoved(msgspec.Struct, tag=True):
+    """Where people's pointers are over a room's board, gathered for a moment
+    (realtime/cursors.py); never stored. `gone`: cursors to take away."""
+
+    room_id: int
+    moved: list[CursorView]
+    gone: list[int] = []
+
+
 class MessageCreated(msgspec.Struct, tag=True):
     """A message was stored; `message_count` is its room's count after it.
 
@@ -159,5 +175,5 @@ class ReactionsChanged(msgspec.Struct, tag=True):
 
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated | MessageChanged | ReactionsChanged
+    | CursorsMoved | MessageCreated | MessageChanged | ReactionsChanged
 )

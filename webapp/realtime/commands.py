@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from webapp.chat.drawing import MAX_POINTS
+from webapp.chat.drawing import HEIGHT, MAX_POINTS, WIDTH
 from webapp.chat.errors import ChatError
 
 # Bounds on fields whose domain rule does not already bound them.
@@ -77,6 +77,13 @@ class RedoStroke(Command, tag="redo_stroke"):
     budget = "draws"
 
 
+class Cursor(Command, tag="cursor"):
+    """Where the caller's pointer is over the board: shown to the others, never stored."""
+
+    x: Annotated[float, msgspec.Meta(ge=0, le=WIDTH)]
+    y: Annotated[float, msgspec.Meta(ge=0, le=HEIGHT)]
+
+
 class ResetDrawing(Command, tag="reset_drawing"):
     budget = "edits"
 
@@ -107,7 +114,7 @@ class React(Command, tag="react"):
 
 
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | ResetDrawing | SendMessage
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ResetDrawing | SendMessage
     | EditMessage | DeleteMessage | React
 )
 

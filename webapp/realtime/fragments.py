@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from jinja2 import Environment
 
 from webapp.chat.events import (
+    CursorsMoved,
     DrawingReset,
     Event,
     MessageChanged,
@@ -92,6 +93,8 @@ class Fragments:
                 yield room_channel(room_id), None, later("stroke_undone.html", stroke_id=stroke_id)
             case DrawingReset(room_id):
                 yield room_channel(room_id), None, later("board.html", strokes=[])
+            case CursorsMoved(room_id, moved, gone):
+                yield room_channel(room_id), None, later("cursors.html", moved=moved, gone=gone)
 
     def presence(self, changes: list[tuple[UserView, bool]]) -> str:
         """A room's entrances and exits (user, present) as one fragment: each user's

@@ -25,7 +25,7 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.realtime.actions import Caller, execute
-from webapp.realtime.commands import parse
+from webapp.realtime.commands import Cursor, parse
 from webapp.realtime.fragments import LOBBY, room_channel, user_channel
 from webapp.realtime.hub import Connection
 from webapp.realtime.protocol import OUTLET, Outlet, text_frame
@@ -162,6 +162,8 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
     # drops the held copy.
     services.hub.subscribe(connection, channels)
     socket_id = uuid.uuid4().hex
+    if room_id is not None and user is not users.READER:
+        services.cursors.entered(room_id, user)
     try:
         if room_id is not None:
             if user is not users.READER:  # a reader reads, unlisted
@@ -174,6 +176,8 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
         await _read_frames(socket, services, Caller(user.id, room_id), outlet)
     finally:
         services.hub.unsubscribe(connection, channels)
+        if room_id is not None and user is not users.READER:
+            services.cursors.left(room_id, user.id)
         if room_id is not None:
             with suppress(Exception):
                 await services.writer.run(lambda session: presence.leave(session, socket_id))
@@ -244,6 +248,11 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
             raise ChatError("rate_limited", users.READ_ONLY)
         command = parse(frame)
         services.limiter.admit(caller.user_id, command)
+        if isinstance(command, Cursor):
+            if caller.room_id is None:
+                raise ChatError("no_such_room", "Cursors move over a room's board.")
+            services.cursors.moved(caller.room_id, caller.user_id, command.x, command.y)
+            return
         # Answered after the commit; the hub has delivered the change by then.
         await services.writer.run(lambda session: execute(session, caller, command, services.settings))
 
