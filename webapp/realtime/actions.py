@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, message_actions, messages, rooms, users
+from webapp.chat import drawing, message_actions, messages, rooms, snapshots, users
 from webapp.chat.errors import ChatError
-from webapp.chat.events import Event
+from webapp.chat.events import Event, StrokeView
 from webapp.settings import Settings
 from webapp.realtime.commands import (
     AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, React, RecolorRoom, RenameRoom, RenameUser,
-    RedoStroke, ResetDrawing, RestoreRoom, SendMessage, UndoStroke,
+    RedoStroke, ResetDrawing, RestoreRoom, SendMessage, ShareBoard, UndoStroke,
 )
 
 
@@ -22,7 +23,11 @@ class Caller:
     room_id: int | None
 
 
-async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event | list[Event]:
+async def execute(
+    session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings,
+    render_board: Callable[[list[StrokeView]], str] | None = None,
+) -> Event | list[Event]:
+    """`render_board`: the standalone SVG of a board, for a snapshot (socket callers give it)."""
     match command:
         case CreateRoom(name=name, color=color):
             return await rooms.create_room(
@@ -67,6 +72,8 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)
         case RedoStroke():
             return await drawing.redo(session, room_id=_room(caller), author_id=caller.user_id)
+        case ShareBoard() if render_board is not None:
+            return await snapshots.share_board(session, room_id=_room(caller), author_id=caller.user_id, render=render_board)
         case ResetDrawing():
             return await drawing.reset(session, room_id=_room(caller))
     raise AssertionError(f"unhandled command {command!r}")

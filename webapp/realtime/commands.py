@@ -84,6 +84,10 @@ class Cursor(Command, tag="cursor"):
     y: Annotated[float, msgspec.Meta(ge=0, le=HEIGHT)]
 
 
+class ShareBoard(Command, tag="share_board"):
+    budget = "messages"  # a snapshot is a message
+
+
 class ResetDrawing(Command, tag="reset_drawing"):
     budget = "edits"
 
@@ -114,7 +118,7 @@ class React(Command, tag="react"):
 
 
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ResetDrawing | SendMessage
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ShareBoard | ResetDrawing | SendMessage
     | EditMessage | DeleteMessage | React
 )
 

@@ -121,5 +121,9 @@ class Fragments:
     def board(self, strokes: list[StrokeView]) -> str:
         return self.render("board.html", strokes=strokes)
 
+    def board_svg(self, strokes: list[StrokeView]) -> str:
+        """The board as a standalone SVG file (downloads, snapshots)."""
+        return self.render("drawing.html", strokes=strokes)
+
     def error(self, code: str, detail: str) -> str:
         return self.render("error.html", code=code, detail=detail)

@@ -254,7 +254,7 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
             services.cursors.moved(caller.room_id, caller.user_id, command.x, command.y)
             return
         # Answered after the commit; the hub has delivered the change by then.
-        await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+        await services.writer.run(lambda session: execute(session, caller, command, services.settings, services.fragments.board_svg))
 
     def refuse(error: ChatError) -> None:
         outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))
