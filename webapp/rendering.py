@@ -33,7 +33,7 @@ def create_environment() -> Environment:
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
-    env.globals.update(board_shapes=drawing.SHAPES, shape_element=SHAPE_ELEMENTS, shape_geometry=shape_geometry)
+    env.globals.update(board_tools=BOARD_TOOLS, board_shapes=drawing.SHAPES, shape_element=SHAPE_ELEMENTS, shape_geometry=shape_geometry)
     env.globals.update(emoji_set=EMOJI)
     return env
 
@@ -45,6 +45,12 @@ def svg_path(points: list[float]) -> str:
         return f"M{pairs[0]}l0 0"
     return "M" + "L".join(pairs)
 
+
+# The board's tools as the toolbar shows them: (tool, label, the key that picks it).
+BOARD_TOOLS = (
+    ("pen", "Pen", "P"), ("eraser", "Eraser", "E"), ("line", "Line", "L"), ("rect", "Rectangle", "R"),
+    ("ellipse", "Ellipse", "O"), ("arrow", "Arrow", "A"), ("text", "Text", "T"),
+)
 
 # The SVG element each shape is; an arrow is a path: its shaft and its head.
 SHAPE_ELEMENTS = {"line": "line", "rect": "rect", "ellipse": "ellipse", "arrow": "path"}
