@@ -52,6 +52,7 @@ NO_LIMITS = {
     "rate_rooms": Rate(10**9, 1),
     "rate_edits": Rate(10**9, 1),
     "rate_draws": Rate(10**9, 1),
+    "rate_cursors": Rate(10**9, 1),
     "rate_reactions": Rate(10**9, 1),
     "rooms_per_hour": 10**9,
     "identities_per_hour": 10**9,

@@ -18,7 +18,7 @@ DETAIL_MAX = 200
 
 
 # The identity's rate budget an action spends (webapp/realtime/limits.py); None: only the socket's frame budget.
-Budget = Literal["messages", "rooms", "edits", "draws", "reactions"] | None
+Budget = Literal["messages", "rooms", "edits", "draws", "cursors", "reactions"] | None
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -79,6 +79,8 @@ class RedoStroke(Command, tag="redo_stroke"):
 
 class Cursor(Command, tag="cursor"):
     """Where the caller's pointer is over the board: shown to the others, never stored."""
+
+    budget = "cursors"
 
     x: Annotated[float, msgspec.Meta(ge=0, le=WIDTH)]
     y: Annotated[float, msgspec.Meta(ge=0, le=HEIGHT)]

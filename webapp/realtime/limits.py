@@ -101,6 +101,7 @@ class Limiter:
             "rooms": settings.rate_rooms,
             "edits": settings.rate_edits,
             "draws": settings.rate_draws,
+            "cursors": settings.rate_cursors,
             "reactions": settings.rate_reactions,
         }
         self._buckets: dict[tuple[int, str], Bucket] = {}
