@@ -30,6 +30,7 @@ from webapp.web.headers import give_nonce, security_headers
 from webapp.web.identity import identity_middleware
 from webapp.web.bots import bot_message, create_bot, revoke_bot
 from webapp.web.me import rename_me
+from webapp.web.moderate import become_moderator, moderate_page, mute, resign, unmute
 from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page, snapshot
 
 STATIC = Path(__file__).parent / "static"
@@ -65,6 +66,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_bot,
             revoke_bot,
             bot_message,
+            moderate_page,
+            become_moderator,
+            resign,
+            mute,
+            unmute,
             healthz,
             healthz_head,
             lobby_socket,

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.avatar import hue, initials
 from webapp.chat import drawing, users
+from webapp.collapse import is_long
 from webapp.chat.message_actions import EMOJI
-from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEMES
+from webapp.chat.palette import PEN_COLORS, ROOM_COLORS, THEME_NAMES, THEMES
+from webapp.days import day_label, time_ago
 from webapp.linkify import linkify
 from webapp.web.theme import theme_of
 
@@ -28,13 +31,15 @@ def create_environment() -> Environment:
         # render cost 1-2% of the server's CPU under load (bench/RESULTS.md).
         auto_reload=False,
     )
-    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_of=theme_of)
+    env.globals.update(room_colors=ROOM_COLORS, pen_colors=PEN_COLORS, themes=THEMES, theme_names=THEME_NAMES, theme_of=theme_of)
     env.filters["linkify"] = linkify
     env.globals.update(board_width=drawing.WIDTH, board_height=drawing.HEIGHT, board_background=drawing.BACKGROUND, pen_widths=drawing.WIDTHS)
     env.globals.update(read_only_notice=users.READ_ONLY)
     env.filters["svg_path"] = svg_path
     env.globals.update(board_tools=BOARD_TOOLS, board_shapes=drawing.SHAPES, shape_element=SHAPE_ELEMENTS, shape_geometry=shape_geometry)
     env.globals.update(emoji_set=EMOJI)
+    env.globals.update(initials=initials, avatar_hue=hue, day_label=day_label, time_ago=time_ago)
+    env.tests["long_body"] = is_long
     return env
 
 

@@ -154,6 +154,8 @@ class Settings:
     # HTTP: the request line and headers together, and how long an idle keep-alive connection is kept.
     max_header_bytes: int = 16384
     keepalive_seconds: float = 5.0
+    # The key that makes a visitor a moderator on /moderate; empty: no moderators.
+    moderator_key: str = field(default="", repr=False)
     # Tests only: the process kills itself between a commit and its delivery.
     crash_after_commit: bool = False
 
@@ -200,6 +202,7 @@ class Settings:
             sockets_per_identity=_int(env, "SOCKETS_PER_IDENTITY", cls.sockets_per_identity),
             identities_per_hour=_int(env, "IDENTITIES_PER_HOUR", cls.identities_per_hour),
             max_sockets=_int(env, "MAX_SOCKETS", default_max_sockets()),
+            moderator_key=env.get("MODERATOR_KEY", ""),
             crash_after_commit=env.get("TEST_CRASH_AFTER_COMMIT") == "1",
         )
 

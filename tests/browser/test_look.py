@@ -185,15 +185,18 @@ def test_the_lobby_and_a_room_fit_the_screen_and_their_tabs_switch(device, scene
     assert page.errors == []
 
 
-def test_the_theme_slider_sets_a_cookie_the_server_renders(page_factory) -> None:
+def test_the_theme_menu_sets_a_cookie_the_server_renders(page_factory, artifacts) -> None:
     page = page_factory("/", **DESKTOP)
     assert page.evaluate("document.documentElement.dataset.theme") == "6"
-    before = page.evaluate("getComputedStyle(document.body).backgroundImage")
+    panel = "getComputedStyle(document.querySelector('.panel')).backgroundColor"
+    before, light_panel = page.evaluate("getComputedStyle(document.body).backgroundImage"), page.evaluate(panel)
 
-    page.locator("#theme").fill("2")
+    page.get_by_text("Theme: Candy").click()
+    expect(page.get_by_role("radio", name="Sage")).to_be_visible()
+    page.get_by_role("radio", name="Sage").check()
     expect(page.locator("html")).to_have_attribute("data-theme", "2")
+    expect(page.locator("#theme-name")).to_have_text("Sage")
     assert "rgb(219, 213, 164)" in page.evaluate("getComputedStyle(document.body).backgroundImage") != before
-    expect(page.locator("#theme")).to_have_attribute("aria-valuetext", "Theme 3 of 8")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "chatboard_theme"]
     assert (cookie["value"], cookie["path"], cookie["sameSite"]) == ("2", "/", "Lax")
     assert cookie["expires"] > time.time() + 300 * 24 * 3600
@@ -201,12 +204,18 @@ def test_the_theme_slider_sets_a_cookie_the_server_renders(page_factory) -> None
     # The server renders the theme into the page itself: nothing to swap after load.
     html = page.request.get("/").text()
     assert '<html lang="en" data-theme="2">' in html
-    page.locator("#theme").focus()  # the keyboard moves it too
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("html")).to_have_attribute("data-theme", "3")
+    # A dark one, from the keyboard: the panels themselves turn dark, not only the edges.
+    page.get_by_role("radio", name="Sage").focus()
+    for _ in range(5):  # Sage → Rose → … → Midnight
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("html")).to_have_attribute("data-theme", "7")
+    expect(page.locator("#theme-name")).to_have_text("Midnight")
+    dark_panel = page.evaluate(panel)
+    assert dark_panel != light_panel and sum(int(c) for c in re.findall(r"\d+", dark_panel)[:3]) < 200
+    page.screenshot(path=str(artifacts / "theme-midnight.png"))
     page.goto("/info")
-    expect(page.locator("html")).to_have_attribute("data-theme", "3")
-    expect(page.locator("#theme")).to_have_value("3")
+    expect(page.locator("html")).to_have_attribute("data-theme", "7")
+    expect(page.locator("#theme input:checked")).to_have_value("7")
     assert page.errors == []
 
 

@@ -180,7 +180,8 @@ async def test_a_rename_reaches_the_names_already_on_screen(clients) -> None:
     await newcomer.connect(f"/rooms/{room}")
     users = await newcomer.expect("users", where=lambda el: el.get("hx-swap-oob") is None)
     listed = [el for el in users.iter() if name_class in el.get("class", "").split()]
-    assert len(on_page) == 1 and len(listed) == 1  # on the message, and in the users list
+    # On the message and as the room's latest in the room list; and in the users list.
+    assert len(on_page) == 2 and len(listed) == 1
     assert all(text_of(el) == '<b hx-on:click="alert(1)">Al</b>' and list(el) == [] for el in on_page + listed)
 
 
@@ -200,7 +201,9 @@ async def test_history_pages_over_http(clients) -> None:
     assert more.get("hx-trigger") == "intersect once" and more.get("hx-swap") == "outerHTML"
 
     older = parse_fragment((await alice.http.get(more.get("hx-get"))).text)
-    assert [el.get("id") for el in older] == [f"message-{i}" for i in ids[:10]]  # no marker: nothing older
+    # The room's first day starts above its first message; no marker: nothing older.
+    assert [el.get("class") for el in older[:1]] == ["day-separator"]
+    assert [el.get("id") for el in older[1:]] == [f"message-{i}" for i in ids[:10]]
     assert (await alice.http.get(f"/rooms/{room}/messages?before={ids[0]}")).text.strip() == ""
     assert (await alice.http.get("/rooms/987654/messages?before=5")).status_code == 404
     assert (await alice.http.get(f"/rooms/{room}/messages?before=abc")).status_code == 400
@@ -217,9 +220,10 @@ async def test_a_body_cannot_swap_anything_on_the_readers_page(clients) -> None:
     [top] = parse_fragment(bob.frames[-1])  # one element: the append, nothing else
     assert (top.get("id"), top.get("hx-swap-oob")) == ("messages", "beforeend")
     [article] = top.findall("article")
-    # The fragment's own markup only: the meta, the body, the reactions, the actions toolbar.
-    actions = ["div"] + ["button"] * 9 + ["a", "button", "button"]
-    assert [el.tag for el in article.iter()] == ["article", "header", "span", "time", "p", "div"] + actions
+    # The fragment's own markup only: the avatar, the meta, the body, the reactions, the actions toolbar
+    # (its last three buttons: edit, delete, a moderator's mute).
+    actions = ["div"] + ["button"] * 9 + ["a", "button", "button", "button"]
+    assert [el.tag for el in article.iter()] == ["article", "span", "span", "header", "bdi", "time", "p", "div"] + actions
     assert "".join(article.find(".//p").itertext()) == attack
 
 

@@ -35,6 +35,9 @@ SAMPLE_FRAMES = {
     "edit_message": lambda room: {"message": 2**30, "body": "fixed"},
     "delete_message": lambda room: {"message": 2**30},
     "react": lambda room: {"message": 2**30, "emoji": "👍"},
+    # Not a moderator: refused, and each spends a token too.
+    "mute_user": lambda room: {"user": 2**30, "minutes": 10},
+    "unmute_user": lambda room: {"user": 2**30},
 }
 BUDGETS = {command.__struct_config__.tag: command.budget for command in AnyCommand.__args__ if command.budget}
 

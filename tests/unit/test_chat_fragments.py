@@ -62,11 +62,11 @@ def test_bodies_and_names_stay_text(attack: str) -> None:
     # Nothing but the fragment's own markup: no element or attribute came from the text.
     _, [plain] = only(MessageCreated(message("plain", name="plain"), message_count=1))
     assert [el.tag for el in article.iter()] == [el.tag for el in plain.find("article").iter()]
-    assert [el.tag for el in article.iter()][:5] == ["article", "header", "span", "time", "p"]
+    assert [el.tag for el in article.iter()][:7] == ["article", "span", "span", "header", "bdi", "time", "p"]
     assert not any(name.startswith(("hx-on", "on")) or name in {"hx-get", "hx-trigger"} for name, _ in all_attributes([top]))
     assert [el.get("hx-swap-oob") for el in top.iter() if el.get("hx-swap-oob")] == ["beforeend"]
     assert "".join(article.find(".//p").itertext()) == attack
-    assert text_of(article.find(".//span")) == " ".join(attack[:64].split())
+    assert text_of(article.find(".//bdi")) == " ".join(attack[:64].split())
 
 
 def test_links_are_http_only_and_safe() -> None:
@@ -104,10 +104,12 @@ def test_a_crowd_entering_and_leaving_is_one_fragment_of_each_users_latest_state
 def test_a_rename_updates_every_shown_name_of_that_user() -> None:
     user = UserView(11, '<i>New</i> name')
     # What the coalescer sends everyone (realtime/coalesce.py); the user's own tabs get the form.
-    [top] = parse_fragment(Fragments(env).render("user_renamed.html", user=user))
+    [top, avatar] = parse_fragment(Fragments(env).render("user_renamed.html", user=user))
     assert top.get("id") == "renamed-11"
     assert top.get("hx-swap-oob") == "innerHTML:.name-of-11"
     assert list(top) == [] and top.text == "<i>New</i> name"
+    # Their avatars' initials too, from the new name.
+    assert (avatar.get("hx-swap-oob"), avatar.text, list(avatar)) == ("innerHTML:.initials-of-11", "IN", [])
     assert list(dict(render_event(env, UserRenamed(user)))) == ["user:11"]
 
 

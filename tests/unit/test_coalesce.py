@@ -70,7 +70,8 @@ async def test_a_burst_of_messages_is_one_lobby_counter_frame() -> None:
     await coalescer.flush()
     [counts] = tapes[LOBBY].frames
     counters = {el.get("id"): text_of(el) for el in parse_fragment(counts)}
-    assert counters == {"msgcount-1": "99", "msgcount-2": "100"}
+    # With each room's latest message, in the same frame.
+    assert counters == {"msgcount-1": "99", "msgcount-2": "100", "latest-1": "Ann: m99 just now", "latest-2": "Ann: m100 just now"}
     await coalescer.flush()
     assert len(tapes[LOBBY].frames) == 1  # nothing changed, nothing sent
 
@@ -138,7 +139,9 @@ async def test_renames_reach_others_as_the_latest_name_per_user_at_most_once_a_s
     assert tapes[LOBBY].frames == []  # not within the second
     await coalescer.flush()
     [frame] = tapes[LOBBY].frames
-    assert {el.get("id"): text_of(el) for el in parse_fragment(frame)} == {"renamed-7": "Name 49", "renamed-8": "Other"}
+    assert {el.get("id"): text_of(el) for el in parse_fragment(frame)} == {
+        "renamed-7": "Name 49", "reinitialled-7": "N4", "renamed-8": "Other", "reinitialled-8": "O",
+    }
     for _ in range(4):
         await coalescer.flush()
     assert len(tapes[LOBBY].frames) == 1  # nothing new, nothing sent

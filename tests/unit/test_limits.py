@@ -77,3 +77,14 @@ def test_limits_are_settings_with_defaults() -> None:
     for bad in ("5", "five/1", "0/10", "5/0", "5/-1"):
         with pytest.raises(SettingsError, match="RATE_ROOMS"):
             Settings.from_env({"SECRET_KEY": "k", "RATE_ROOMS": bad})
+
+
+def test_tries_at_the_moderator_key_are_few_per_address_and_come_back_slowly() -> None:
+    clock = Clock()
+    limiter = Limiter(Settings(), clock)
+    tries = limits.KEY_ATTEMPTS.count
+    assert [limiter.try_key("203.0.113.9") for _ in range(tries + 1)] == [True] * tries + [False]
+    assert limiter.try_key("198.51.100.7")  # another address: its own tries
+    limiter.admit(1, RenameUser(name="x"))  # the identities' budgets are apart from them
+    clock.now += limits.KEY_ATTEMPTS.seconds / tries
+    assert limiter.try_key("203.0.113.9") and not limiter.try_key("203.0.113.9")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from webapp.chat.palette import THEMES
+from webapp.chat.palette import DARK_THEMES, THEME_NAMES, THEMES
 from webapp.web.theme import DEFAULT, theme_of
 
 CSS = (Path(__file__).resolve().parents[2] / "webapp/static/app.css").read_text()
@@ -32,8 +32,19 @@ def test_a_missing_or_foreign_cookie_gives_the_default(value) -> None:
 
 def test_the_stylesheet_has_each_theme_of_the_palette() -> None:
     for index, (start, end) in enumerate(THEMES):
-        rule = re.search(rf'\[data-theme="{index}"\] \{{ --bg-from: (#\w+); --bg-to: (#\w+); \}}', CSS)
+        rule = re.search(rf'\[data-theme="{index}"\] \{{ --bg-from: (#\w+); --bg-to: (#\w+);', CSS)
         assert rule and rule.groups() == (start, end), f"theme {index} in app.css differs from palette.json"
+
+
+def test_each_theme_has_a_name_and_its_own_surfaces() -> None:
+    assert len(THEME_NAMES) == len(THEMES) == len(set(THEME_NAMES))
+    # The panels, messages, accents, header and board frame differ from theme to theme (not only the page's edges).
+    shown = ("panel", "surface", "mine", "accent", "bar", "frame", "line")
+    surfaces = {name: {tuple(theme(index)[name]) for index in range(len(THEMES))} for name in shown}
+    assert all(len(values) == len(THEMES) for values in surfaces.values()), surfaces
+    # At least two are dark.
+    dark = {index for index in range(len(THEMES)) if luminance(theme(index)["surface"]) < 0.05}
+    assert dark == DARK_THEMES and len(dark) >= 2
 
 
 # --- contrast (WCAG 2.x relative luminance) ------------------------------------
@@ -41,6 +52,8 @@ def test_the_stylesheet_has_each_theme_of_the_palette() -> None:
 
 def rgba(value: str) -> tuple[float, float, float, float]:
     value = value.strip()
+    if value.startswith("#") and len(value) == 4:
+        value = "#" + "".join(c * 2 for c in value[1:])
     if value.startswith("#"):
         return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16), 1.0
     r, g, b, a = (float(part) for part in re.fullmatch(r"rgba\(([^)]*)\)", value).group(1).split(","))
@@ -66,8 +79,32 @@ def contrast(a, b) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def declarations(block: str) -> dict[str, tuple[float, float, float, float]]:
+    return {name: rgba(value) for name, value in re.findall(r"--([\w-]+): (#\w+|rgba\([^)]*\));", block)}
+
+
+ROOT = declarations("".join(re.findall(r":root \{([^}]*)\}", CSS)))
+
+
+def theme(index: int) -> dict[str, tuple[float, float, float, float]]:
+    """A theme's colours: the :root ones, then its own rule's."""
+    return {**ROOT, **declarations(re.search(rf'\[data-theme="{index}"\] \{{([^}}]*)\}}', CSS).group(1))}
+
+
 def var(name: str) -> tuple[float, float, float, float]:
-    return rgba(re.search(rf"--{name}: ([^;]+);", CSS).group(1))
+    return ROOT[name]
+
+
+# Each surface a theme colours, and the text drawn on it.
+SURFACES = {
+    "panel": ("ink", "muted", "accent", "danger-ink", "sent", "received"),  # over the page's gradient
+    "surface": ("ink", "muted", "accent", "danger-ink"),  # the messages, the theme menu, the log's state lines
+    "card": ("ink", "muted", "accent"),  # room rows, users, board tools
+    "field": ("ink",),  # inputs, the composer
+    "mine": ("ink", "muted", "accent"),  # one's own messages
+    "accent": ("on-accent",),  # buttons, the selected tab
+    "bar": (),  # the header: white text, over the gradient (below)
+}
 
 
 def gradient(start: str, end: str, steps: int = 20):
@@ -80,14 +117,21 @@ WHITE = (255, 255, 255)
 
 
 @pytest.mark.parametrize("index", range(len(THEMES)))
-def test_text_on_every_theme_meets_aa(index) -> None:
+def test_text_on_every_surface_of_every_theme_meets_aa(index) -> None:
     start, end = THEMES[index]
+    colours = theme(index)
     for backdrop in gradient(start, end):
-        bar = over(var("bar"), backdrop)  # header and phone tab bar: white text
+        bar = over(colours["bar"], backdrop)  # header and phone tab bar: white text
         assert contrast(WHITE, bar) >= AA, f"header text on theme {index}"
-        panel = over(var("panel"), backdrop)  # panels: ink, muted, links
-        for name in ("ink", "muted", "accent", "danger"):
-            assert contrast(var(name), panel) >= AA, f"{name} on a panel, theme {index}"
+        panel = over(colours["panel"], backdrop)
+        for surface, texts in SURFACES.items():
+            # Opaque surfaces lie on the panel; a hovered row darkens the messages' surface.
+            below = [panel] if surface == "panel" else [over(colours[surface], panel)]
+            if surface == "surface":
+                below.append(over(colours["row-hover"], below[0]))
+            for background in below:
+                for text in texts:
+                    assert contrast(colours[text], background) >= AA, f"{text} on {surface}, theme {index} ({THEME_NAMES[index]})"
 
 
 def test_text_on_fixed_colours_meets_aa() -> None:
@@ -96,11 +140,18 @@ def test_text_on_fixed_colours_meets_aa() -> None:
         (WHITE, var("danger")),  # danger buttons, the offline badge
         (WHITE, rgba("#1e7d3a")),  # the live badge
         (WHITE, rgba("#7a1a14")),  # the connection banner
-        (var("muted"), rgba("#f4f5f9")),  # empty state and times on the messages' background
-        (var("muted"), rgba("#eef0f5")),  # state entries of the event log
         (rgba("#8a1c14"), rgba("#fde8e6")),  # error entries of the event log
         (rgba("#1c4f8f"), WHITE),  # sent arrow
         (rgba("#1b6e33"), WHITE),  # received arrow, "open" state
     ]
     for text, background in pairs:
         assert contrast(text, background) >= AA, (text, background)
+
+
+def test_white_initials_on_every_avatar_colour_meet_aa() -> None:
+    colours = re.findall(r'\.avatar\[data-hue="(\d+)"\] \{ background: (#\w+); \}', CSS)
+    from webapp.avatar import AVATAR_HUES
+
+    assert sorted(int(n) for n, _ in colours) == list(range(AVATAR_HUES))
+    for n, colour in colours:
+        assert contrast(WHITE, rgba(colour)) >= AA, f"avatar colour {n}"

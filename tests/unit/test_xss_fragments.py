@@ -61,8 +61,10 @@ def env():
 def shape(elements: list[Element], text: str) -> list:
     """The markup as a comparable value, with the user's text replaced by a placeholder."""
     swap = lambda value: (value or "").replace(text, "\0USER\0")  # noqa: E731
+    # An avatar's initials are taken from the name: text too, compared as a placeholder.
+    initials = lambda el: "\0INITIALS\0" if el.get("class", "").startswith("initials-of-") else swap(el.text)  # noqa: E731
     return [
-        (el.tag, sorted((name, swap(value)) for name, value in el.attrib.items()), swap(el.text), swap(el.tail), shape(list(el), text))
+        (el.tag, sorted((name, swap(value)) for name, value in el.attrib.items()), initials(el), swap(el.tail), shape(list(el), text))
         for el in elements
     ]
 

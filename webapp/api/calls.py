@@ -13,7 +13,7 @@ from uuid import UUID
 import msgspec
 
 from webapp.api import encoding
-from webapp.chat import drawing, messages, presence, rooms, users
+from webapp.chat import drawing, messages, moderation, presence, rooms, users
 from webapp.chat.drawing import MAX_POINTS
 from webapp.chat.errors import ChatError
 from webapp.realtime.commands import Budget, Short, decode
@@ -131,17 +131,26 @@ async def _room(services: Services, uuid: str) -> rooms.RoomView:
 
 async def run(client: Client, call: AnyCall) -> None:
     services, me = client.services, client.user.id
-    writer, settings = services.writer, services.settings
+    settings = services.settings
+
+    async def write(act):
+        # A muted identity reads and cannot write, here as on the page sockets.
+        async def unless_muted(session):
+            await moderation.refuse_muted(session, me, enabled=bool(settings.moderator_key))
+            return await act(session)
+
+        return await services.writer.run(unless_muted)
+
     match call:
         case ListRooms():
             client.send(await rooms_listed(services))
         case CreateRoom(name=name, color=color):
-            await writer.run(
+            await write(
                 lambda session: rooms.create_room(session, creator_id=me, name=name, color=color, per_hour=settings.rooms_per_hour)
             )
         case DeleteRoom(uuid=uuid):
             room = await _room(services, uuid)
-            await writer.run(lambda session: rooms.delete_room(session, room.id, by=me))
+            await write(lambda session: rooms.delete_room(session, room.id, by=me))
         case EnterRoom(uuid=uuid):
             await client.enter(await _room(services, uuid))
         case LeaveRoom():
@@ -150,24 +159,24 @@ async def run(client: Client, call: AnyCall) -> None:
             client.send(encoding.result("room_left"))
         case ChangeName(uuid=uuid, name=name):
             room = await _room(services, uuid)
-            await writer.run(lambda session: rooms.rename_room(session, room.id, name, by=me))
+            await write(lambda session: rooms.rename_room(session, room.id, name, by=me))
         case ChangeColor(uuid=uuid, color=color):
             room = await _room(services, uuid)
-            await writer.run(lambda session: rooms.recolor_room(session, room.id, color, by=me))
+            await write(lambda session: rooms.recolor_room(session, room.id, color, by=me))
         case ChangeUserName(name=name):
-            renamed = await writer.run(lambda session: users.rename_user(session, me, name))
+            renamed = await write(lambda session: users.rename_user(session, me, name))
             client.user = renamed.user
             client.send(encoding.result("user_changed", object=client.identity()))
         case CreateMessage(body=body):
             room = client.in_room()
-            await writer.run(lambda session: messages.send_message(session, room_id=room.id, author_id=me, body=body))
+            await write(lambda session: messages.send_message(session, room_id=room.id, author_id=me, body=body))
         case ListMessages(before=before):
             client.send(await messages_listed(services, client.in_room(), before))
         case GetDrawing():
             client.send(await drawing_got(services, client.in_room()))
         case ChangeDrawLine(uuid=uuid, points=points, color=color, tool=tool):
             room = client.in_room()
-            await writer.run(
+            await write(
                 lambda session: drawing.draw(
                     session, room_id=room.id, author_id=me, stroke_id=str(uuid), points=encoding.to_board(points),
                     color=encoding.pen_color(color), tool=tool, width=encoding.board_width(tool), done=True,
@@ -175,7 +184,7 @@ async def run(client: Client, call: AnyCall) -> None:
             )
         case ResetDrawing():
             room = client.in_room()
-            await writer.run(lambda session: drawing.reset(session, room_id=room.id))
+            await write(lambda session: drawing.reset(session, room_id=room.id))
 
 
 async def messages_listed(services: Services, room: rooms.RoomView, before: str | None = None) -> str:

@@ -16,6 +16,7 @@ ErrorCode = Literal[
     "not_allowed",
     "no_such_message",
     "no_selected_room",
+    "no_such_user",
 ]
 
 MESSAGES: dict[str, str] = {
@@ -30,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "not_allowed": "Only its author can do that to a message.",
     "no_such_message": "That message does not exist in this room.",
     "no_selected_room": "That happens in a room: enter one first.",
+    "no_such_user": "There is no such user.",
 }
 
 

@@ -14,6 +14,14 @@ class UserView(msgspec.Struct, frozen=True):
     uuid: str = ""  # public, for the JSON API; left out where only the HTML side reads it
 
 
+class LatestView(msgspec.Struct, frozen=True):
+    """A room's latest message as the lobby shows it: who, the start of it, when."""
+
+    author: UserView
+    excerpt: str
+    created_at: datetime
+
+
 class RoomView(msgspec.Struct):
     id: int
     name: str
@@ -21,6 +29,7 @@ class RoomView(msgspec.Struct):
     message_count: int = 0
     user_count: int = 0
     uuid: str = ""
+    latest: LatestView | None = None
 
 
 class ReplyView(msgspec.Struct, frozen=True):
@@ -52,6 +61,10 @@ class MessageView(msgspec.Struct, frozen=True):
     reply: ReplyView | None = None
     reactions: list[ReactionView] = []
     uuid: str = ""
+    # Its place after the room's previous message: the same author's run goes on
+    # (shown without name and time again), or a new day starts (a separator above).
+    continues: bool = False
+    new_day: bool = False
 
 
 class RoomCreated(msgspec.Struct, tag=True):
@@ -77,6 +90,8 @@ class RoomDeleted(msgspec.Struct, tag=True):
     owner_id: int | None = None
     deleted: list[DeletedRoomView] = []
     room: RoomView | None = None  # as it was, for the JSON API (its uuid)
+    # Closed by a moderator, maybe with people in it: their pages go to the lobby.
+    closed: bool = False
 
 
 class RoomRestored(msgspec.Struct, tag=True):
@@ -173,7 +188,14 @@ class ReactionsChanged(msgspec.Struct, tag=True):
     reactions: list[ReactionView]
 
 
+class UserMuted(msgspec.Struct, tag=True):
+    """A moderator muted an identity until then, or lifted its mute (None): told on its own channel."""
+
+    user_id: int
+    until: datetime | None
+
+
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | CursorsMoved | MessageCreated | MessageChanged | ReactionsChanged
+    | CursorsMoved | MessageCreated | MessageChanged | ReactionsChanged | UserMuted
 )

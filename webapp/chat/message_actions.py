@@ -47,10 +47,15 @@ async def edit_message(session: AsyncSession, *, room_id: int, user_id: int, mes
     return MessageChanged((await views(session, [message_id]))[0])
 
 
-async def delete_message(session: AsyncSession, *, room_id: int, user_id: int, message_id: int) -> MessageChanged:
+async def delete_message(
+    session: AsyncSession, *, room_id: int, user_id: int, message_id: int, any_author: bool = False
+) -> MessageChanged:
     """The row stays as a tombstone (its place in the history, replies' quotes);
-    its body and reactions go."""
-    await _own(session, room_id, message_id, user_id)
+    its body and reactions go. `any_author`: a moderator's, whoever wrote it."""
+    if any_author:
+        await _author(session, room_id, message_id)
+    else:
+        await _own(session, room_id, message_id, user_id)
     seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body="", deleted_at=utcnow(), seq=seq))
     await session.execute(delete(Reaction).where(Reaction.message_id == message_id))

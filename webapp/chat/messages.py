@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import bindparam, func, insert, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from webapp.chat.errors import ChatError
-from webapp.chat.events import MessageCreated, MessageView, ReactionView, ReplyView, UserView
+from webapp.chat.events import LatestView, MessageCreated, MessageView, ReactionView, ReplyView, UserView
 from webapp.db.models import BODY_MAX, Message, Reaction, Room, User, new_uuid, utcnow
 
 PAGE_SIZE = 50
@@ -60,6 +61,30 @@ _QUOTED = (
     .join(USERS, USERS.c.id == MESSAGES.c.author_id)
     .where(MESSAGES.c.id == bindparam("quoted"), MESSAGES.c.room_id == bindparam("room"))
 )
+# The room's latest message before a new one: whether the new one goes on its author's run.
+_LAST = (
+    select(MESSAGES.c.author_id, MESSAGES.c.kind, MESSAGES.c.created_at)
+    .where(MESSAGES.c.room_id == bindparam("room"))
+    .order_by(MESSAGES.c.id.desc())
+    .limit(1)
+)
+# One author's messages this close together read as one run: name and time once.
+RUN_GAP = timedelta(minutes=5)
+
+
+def placement(author_id: int, kind: str, created_at: datetime, previous) -> tuple[bool, bool]:
+    """(continues, new_day) of a message after `previous` (author_id, kind, created_at; or None)."""
+    if previous is None or previous[2] is None:
+        return False, True
+    before_id, before_kind, before_at = previous
+    new_day = before_at.date() != created_at.date()
+    continues = (
+        kind == "text" and before_kind == "text" and before_id == author_id
+        and not new_day and created_at - before_at <= RUN_GAP
+    )
+    return continues, new_day
+
+
 # How much of the answered message's body a reply quotes.
 EXCERPT_MAX = 120
 
@@ -107,6 +132,7 @@ async def send_message(
         raise ChatError("no_such_room")
     seq, count = bumped
     name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
+    continues, new_day = placement(author_id, "text", now, (await connection.execute(_LAST, {"room": room_id})).first())
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now,
         "seq": seq, "reply_to_id": reply_to, "uuid": new_uuid(), "kind": kind,
@@ -121,7 +147,10 @@ async def send_message(
         )
         return MessageCreated((await views(session, [stored]))[0], count - 1, repeat=True)
     author = UserView(author_id, name, author_uuid)
-    return MessageCreated(MessageView(new_id, room_id, author, body, now, seq, kind, reply=reply, uuid=values["uuid"]), count)
+    view = MessageView(
+        new_id, room_id, author, body, now, seq, kind, reply=reply, uuid=values["uuid"], continues=continues, new_day=new_day
+    )
+    return MessageCreated(view, count)
 
 
 async def next_seq(session: AsyncSession, room_id: int) -> tuple[int, int]:
@@ -139,13 +168,15 @@ async def room_line(session: AsyncSession, *, room_id: int, author_id: int, body
     connection = await session.connection()
     name, author_uuid = (await connection.execute(_AUTHOR, {"author": author_id})).one()
     now = utcnow()
+    _, new_day = placement(author_id, "system", now, (await connection.execute(_LAST, {"room": room_id})).first())
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "kind": "system", "created_at": now, "seq": seq,
         "uuid": new_uuid(),
     }
     new_id = (await connection.execute(insert(MESSAGES).returning(MESSAGES.c.id), values)).scalar_one()
     author = UserView(author_id, name, author_uuid)
-    return MessageCreated(MessageView(new_id, room_id, author, body, now, seq, "system", uuid=values["uuid"]), count)
+    view = MessageView(new_id, room_id, author, body, now, seq, "system", uuid=values["uuid"], new_day=new_day)
+    return MessageCreated(view, count)
 
 
 async def last_seq(session: AsyncSession, room_id: int) -> int:
@@ -168,6 +199,38 @@ async def last_id_through(session: AsyncSession, room_id: int, seq: int) -> int:
     return await session.scalar(query) or 0
 
 
+# How much of a room's latest message the lobby shows.
+PREVIEW_MAX = 80
+
+
+async def latest_in(session: AsyncSession, room_ids) -> dict[int, LatestView]:
+    """Each room's latest message still shown (not a room line, not deleted), for the
+    lobby: per room a backward walk of its (room_id, id) index that stops at the first."""
+    room_ids = list(room_ids)
+    if not room_ids:
+        return {}
+    latest_id = (
+        select(Message.id)
+        .where(Message.room_id == Room.id, Message.kind == "text", Message.deleted_at.is_(None))
+        .order_by(Message.id.desc()).limit(1)
+        .correlate(Room).scalar_subquery()
+    )
+    wanted = [row for row in (await session.scalars(select(latest_id).where(Room.id.in_(room_ids)))).all() if row is not None]
+    if not wanted:
+        return {}
+    query = select(Message.room_id, Message.body, Message.created_at, User.id, User.name).join(User, User.id == Message.author_id)
+    rows = await session.execute(query.where(Message.id.in_(wanted)))
+    return {
+        room_id: LatestView(UserView(user_id, name), preview(body), created_at)
+        for room_id, body, created_at, user_id, name in rows
+    }
+
+
+def preview(body: str) -> str:
+    line = " ".join(body.split())
+    return line if len(line) <= PREVIEW_MAX else line[: PREVIEW_MAX - 1] + "…"
+
+
 class Page(msgspec.Struct, frozen=True):
     messages: list[MessageView]  # oldest first
     more: bool  # whether older messages exist
@@ -184,7 +247,7 @@ async def page_before(session: AsyncSession, room_id: int, before_id: int | None
     return Page(await _views(session, reversed(rows[:PAGE_SIZE])), more=len(rows) > PAGE_SIZE)
 
 
-_Quoted, _QuotedAuthor = aliased(Message), aliased(User)
+_Quoted, _QuotedAuthor, _Previous, _Earlier = aliased(Message), aliased(User), aliased(Message), aliased(Message)
 
 
 async def page_after(session: AsyncSession, room_id: int, after_id: int) -> Page:
@@ -196,10 +259,20 @@ async def page_after(session: AsyncSession, room_id: int, after_id: int) -> Page
 
 
 def _with_authors():
-    """Messages with their authors and, for replies, the answered message and its author."""
+    """Messages with their authors, the room's message before each (on the (room_id, id)
+    index: whether it goes on a run holds across pages, edits and replays) and, for
+    replies, the answered message and its author."""
+    previous_id = (
+        select(func.max(_Earlier.id)).where(_Earlier.room_id == Message.room_id, _Earlier.id < Message.id)
+        .correlate(Message).scalar_subquery()
+    )
     return (
-        select(Message, User.id, User.name, User.uuid, _Quoted.body, _Quoted.deleted_at, _QuotedAuthor.id, _QuotedAuthor.name)
+        select(
+            Message, User.id, User.name, User.uuid, _Previous.author_id, _Previous.kind, _Previous.created_at,
+            _Quoted.body, _Quoted.deleted_at, _QuotedAuthor.id, _QuotedAuthor.name,
+        )
         .join(User, User.id == Message.author_id)
+        .outerjoin(_Previous, _Previous.id == previous_id)
         .outerjoin(_Quoted, _Quoted.id == Message.reply_to_id)
         .outerjoin(_QuotedAuthor, _QuotedAuthor.id == _Quoted.author_id)
     )
@@ -209,15 +282,19 @@ async def _views(session: AsyncSession, rows) -> list[MessageView]:
     """Rows of _with_authors as views, with their reactions (one more query for the lot)."""
     rows = list(rows)
     reactions = await reactions_of(session, [row[0].id for row in rows])
-    return [
-        MessageView(
-            message.id, message.room_id, UserView(user_id, name, user_uuid), message.body, message.created_at, message.seq, message.kind,
-            edited=message.edited_at is not None, deleted=message.deleted_at is not None,
-            reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
-            reactions=reactions.get(message.id, []), uuid=message.uuid,
-        )
-        for message, user_id, name, user_uuid, *quoted in rows
-    ]
+    return [_view(row, reactions.get(row[0].id, [])) for row in rows]
+
+
+def _view(row, reactions: list[ReactionView]) -> MessageView:
+    message, user_id, name, user_uuid, *previous = row[:7]
+    quoted = row[7:]
+    continues, new_day = placement(user_id, message.kind, message.created_at, previous)
+    return MessageView(
+        message.id, message.room_id, UserView(user_id, name, user_uuid), message.body, message.created_at, message.seq, message.kind,
+        edited=message.edited_at is not None, deleted=message.deleted_at is not None,
+        reply=_reply(message.reply_to_id, *quoted) if message.reply_to_id is not None and quoted[2] is not None else None,
+        reactions=reactions, continues=continues, new_day=new_day, uuid=message.uuid,
+    )
 
 
 async def views(session: AsyncSession, message_ids: list[int]) -> list[MessageView]:

@@ -17,7 +17,7 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import DeletedRoomView, Event, RoomChanged, RoomCreated, RoomDeleted, RoomRestored, RoomView
 from webapp.chat.names import clean_name, generate_room_name
 from webapp.chat.palette import is_color, random_room_color
-from webapp.db.models import MAX_ID, Room, utcnow
+from webapp.db.models import MAX_ID, ModerationAction, Room, utcnow
 
 LIST_LIMIT = 200
 RESTORE_DAYS = 7
@@ -51,9 +51,14 @@ async def _with_count(session: AsyncSession, room: Room) -> RoomView:
     return _view(room, counts.get(room.id, 0))
 
 
-async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[RoomView], int]:
-    """The LIST_LIMIT rooms most recently active (created or written in), and how
-    many match: the search reaches the others."""
+# How the lobby lists rooms: the most recently active first, or in the order they were made.
+ORDERS = ("active", "created")
+
+
+async def list_rooms(session: AsyncSession, search: str = "", order: str = "active") -> tuple[list[RoomView], int]:
+    """The LIST_LIMIT rooms most recently active (created or written in), or the
+    first LIST_LIMIT made, each with its latest message; and how many match: the
+    search reaches the others."""
     if len(search) > SEARCH_MAX:
         raise ChatError("data_too_long")
     if "\x00" in search:
@@ -62,10 +67,14 @@ async def list_rooms(session: AsyncSession, search: str = "") -> tuple[list[Room
     if search.strip():
         where &= Room.search_name.contains(search.strip().casefold(), autoescape=True)
     total = await session.scalar(select(func.count()).select_from(Room).where(where)) or 0
-    newest = select(Room).where(where).order_by(Room.last_active_at.desc(), Room.id.desc()).limit(LIST_LIMIT)
-    rooms = (await session.scalars(newest)).all()
+    by = (Room.id,) if order == "created" else (Room.last_active_at.desc(), Room.id.desc())
+    rooms = (await session.scalars(select(Room).where(where).order_by(*by).limit(LIST_LIMIT))).all()
     counts = await presence.user_counts(session, [room.id for room in rooms])
-    return [_view(room, counts.get(room.id, 0)) for room in rooms], total
+    latest = await messages.latest_in(session, [room.id for room in rooms])
+    views = [_view(room, counts.get(room.id, 0)) for room in rooms]
+    for view in views:
+        view.latest = latest.get(view.id)
+    return views, total
 
 
 async def exists(session: AsyncSession, room_id: int) -> bool:
@@ -146,13 +155,19 @@ async def _changed(session: AsyncSession, room: Room, by: int, line: str) -> lis
     return [RoomChanged(await _with_count(session, room)), said]
 
 
-async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDeleted:
+async def delete_room(session: AsyncSession, room_id: int, *, by: int, moderator: bool = False) -> RoomDeleted:
     """Hide an empty room; only its creator may. Restorable for RESTORE_DAYS; the
-    heartbeat purges it after (services.py)."""
+    heartbeat purges it after (services.py). A moderator closes any room, with
+    people in it or not, and for good: its creator cannot restore it."""
     room = await _get(session, room_id)
+    occupied = bool((await presence.user_counts(session, [room_id])).get(room_id))
+    if moderator and (room.created_by != by or occupied):
+        room.deleted_at = utcnow()
+        await session.flush()
+        return RoomDeleted(room_id, closed=True)
     if room.created_by != by:
         raise ChatError("not_allowed", "Only the room's creator can delete it.")
-    if (await presence.user_counts(session, [room_id])).get(room_id):
+    if occupied:
         raise ChatError("room_not_empty")
     room.deleted_at = utcnow()
     await session.flush()
@@ -161,7 +176,7 @@ async def delete_room(session: AsyncSession, room_id: int, *, by: int) -> RoomDe
 
 async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomRestored:
     room = await _find(session, room_id)
-    if room is None or room.deleted_at is None or room.created_by != by:
+    if room is None or room.deleted_at is None or room.created_by != by or await session.scalar(select(_closed(room_id))):
         raise ChatError("no_such_room", f"Only a room you deleted in the last {RESTORE_DAYS} days can be restored.")
     if room.deleted_at <= utcnow() - timedelta(days=RESTORE_DAYS):
         raise ChatError("no_such_room", f"That room was deleted more than {RESTORE_DAYS} days ago.")
@@ -170,12 +185,17 @@ async def restore_room(session: AsyncSession, room_id: int, *, by: int) -> RoomR
     return RoomRestored(_view(room), by, await recently_deleted(session, by))
 
 
+def _closed(room_id):
+    """Whether a moderator closed the room (an audit row says so: chat/moderation.py): its creator cannot restore it."""
+    return select(ModerationAction.id).where(ModerationAction.room_id == room_id, ModerationAction.action == "delete_room").exists()
+
+
 async def recently_deleted(session: AsyncSession, user_id: int) -> list[DeletedRoomView]:
     """The rooms this user deleted that can still be restored, newest deletion first."""
     cutoff = utcnow() - timedelta(days=RESTORE_DAYS)
     query = (
         select(Room)
-        .where(Room.created_by == user_id, Room.deleted_at > cutoff)
+        .where(Room.created_by == user_id, Room.deleted_at > cutoff, ~_closed(Room.id))
         .order_by(Room.deleted_at.desc())
         .limit(LIST_LIMIT)
     )

@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -72,6 +74,13 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uuid: Mapped[str] = public_uuid()
+    # Made one with MODERATOR_KEY on /moderate (chat/moderation.py).
+    moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Muted by a moderator: reads, and every action it sends is refused until then.
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The few moderators among every identity ever made, for the badge on each page.
+    __table_args__ = (Index("ix_users_moderator", "id", postgresql_where=text("moderator"), sqlite_where=text("moderator = 1")),)
 
 
 class Room(Base):
@@ -226,3 +235,19 @@ class Outbox(Base):
     channel: Mapped[str] = mapped_column(String(128))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now(), index=True)
+
+
+class ModerationAction(Base):
+    """What a moderator did, to whom and where: the audit /moderate lists."""
+
+    __tablename__ = "moderation_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Purged rooms take their messages with them; the record of what a moderator did stays.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, message_actions, messages, rooms, snapshots, users
+from webapp.chat import drawing, message_actions, messages, moderation, rooms, snapshots, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import Event, StrokeView
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, React, RecolorRoom, RenameRoom, RenameUser,
-    RedoStroke, ResetDrawing, RestoreRoom, SendMessage, ShareBoard, UndoStroke,
+    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MuteUser, React, RecolorRoom, RedoStroke,
+    RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage, ShareBoard, UndoStroke, UnmuteUser,
 )
 
 
@@ -28,6 +28,10 @@ async def execute(
     render_board: Callable[[list[StrokeView]], str] | None = None,
 ) -> Event | list[Event]:
     """`render_board`: the standalone SVG of a board, for a snapshot (socket callers give it)."""
+    # Read in the command's own transaction: a mute or a moderator's role counts
+    # from the next action on, on every socket and process.
+    standing = await moderation.standing(session, caller.user_id, enabled=bool(settings.moderator_key))
+    moderation.refuse_if_muted(standing)
     match command:
         case CreateRoom(name=name, color=color):
             return await rooms.create_room(
@@ -38,6 +42,8 @@ async def execute(
         case RecolorRoom(room=room_id, color=color):
             return await rooms.recolor_room(session, room_id, color, by=caller.user_id)
         case DeleteRoom(room=room_id):
+            if standing.moderator:
+                return await moderation.close_room(session, moderator_id=caller.user_id, room_id=room_id)
             return await rooms.delete_room(session, room_id, by=caller.user_id)
         case RestoreRoom(room=room_id):
             return await rooms.restore_room(session, room_id, by=caller.user_id)
@@ -55,6 +61,10 @@ async def execute(
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, body=body
             )
         case DeleteMessage(message=message_id):
+            if standing.moderator:
+                return await moderation.delete_message(
+                    session, moderator_id=caller.user_id, room_id=_room(caller), message_id=message_id
+                )
             return await message_actions.delete_message(
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id
             )
@@ -62,6 +72,14 @@ async def execute(
             return await message_actions.react(
                 session, room_id=_room(caller), user_id=caller.user_id, message_id=message_id, emoji=emoji
             )
+        case MuteUser(user=user_id, minutes=minutes):
+            moderation.require_moderator(standing)
+            return await moderation.mute_user(
+                session, moderator_id=caller.user_id, room_id=caller.room_id, user_id=user_id, minutes=minutes
+            )
+        case UnmuteUser(user=user_id):
+            moderation.require_moderator(standing)
+            return await moderation.unmute_user(session, moderator_id=caller.user_id, room_id=caller.room_id, user_id=user_id)
         case Draw():
             return await drawing.draw(
                 session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from webapp.chat import presence
-from webapp.chat.events import Event, MessageCreated, PresenceChanged, RoomDeleted, UserRenamed, UserView
+from webapp.chat import messages as messages_service, presence
+from webapp.chat.events import Event, LatestView, MessageChanged, MessageCreated, PresenceChanged, RoomDeleted, UserRenamed, UserView
 from webapp.realtime.fragments import LOBBY, Fragments, room_channel
 from webapp.realtime.hub import Hub
 
@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 class Counts:
     messages: int | None = None
     users: int | None = None
+    # The room's latest message for the lobby, when it changed (None: none left to show).
+    latest: LatestView | None = None
+    latest_changed: bool = False
+    latest_id: int = 0
 
 
 class Coalescer:
@@ -45,6 +49,8 @@ class Coalescer:
         self._renames: dict[int, UserView] = {}
         self._counts: dict[int, Counts] = {}
         self._presence: dict[int, list[tuple[UserView, bool]]] = {}
+        # Rooms whose latest message may be another now (an edit, a delete): read back at the flush.
+        self._reread: set[int] = set()
         self.users_lists = UsersLists(fragments, sessions)
 
     def observe(self, event: Event) -> None:
@@ -55,6 +61,11 @@ class Coalescer:
                 counts = self._counts.setdefault(message.room_id, Counts())
                 # Counts only grow; sends committed on other processes may arrive crossed.
                 counts.messages = max(counts.messages or 0, messages)
+                if message.kind == "text" and message.id > counts.latest_id:
+                    counts.latest_id, counts.latest_changed = message.id, True
+                    counts.latest = LatestView(message.author, messages_service.preview(message.body), message.created_at)
+            case MessageChanged(message=message):
+                self._reread.add(message.room_id)
             case UserRenamed(user=user):
                 # An entrance still waiting for the flush carries the name it was made with.
                 for changes in self._presence.values():
@@ -64,6 +75,7 @@ class Coalescer:
             case RoomDeleted(room_id=room_id):
                 self._counts.pop(room_id, None)
                 self._presence.pop(room_id, None)
+                self._reread.discard(room_id)
                 self.users_lists.forget(room_id)
 
     async def flush(self) -> None:
@@ -83,6 +95,14 @@ class Coalescer:
                 users = await presence.user_counts(session, entrances)
             for room_id in entrances:
                 self._counts.setdefault(room_id, Counts()).users = users.get(room_id, 0)
+        if self._reread:
+            # Read back, not taken from the event: after a delete the lobby shows the message before it.
+            reread, self._reread = self._reread, set()
+            async with self.sessions() as session:
+                latest = await messages_service.latest_in(session, reread)
+            for room_id in reread:
+                counts = self._counts.setdefault(room_id, Counts())
+                counts.latest, counts.latest_changed = latest.get(room_id), True
         if self._counts:
             changes = sorted(self._counts.items())
             self._counts = {}

@@ -10,6 +10,7 @@ import msgspec
 
 from webapp.chat.drawing import HEIGHT, MAX_POINTS, WIDTH
 from webapp.chat.errors import ChatError
+from webapp.chat.moderation import MUTE_MINUTES_MAX
 
 # Bounds on fields whose domain rule does not already bound them.
 Short = Annotated[str, msgspec.Meta(max_length=1024)]
@@ -119,9 +120,22 @@ class React(Command, tag="react"):
     emoji: Short
 
 
+class MuteUser(Command, tag="mute_user"):
+    """A moderator's: the user reads, and every action they send is refused, for `minutes`."""
+
+    budget = "edits"
+    user: int
+    minutes: Annotated[int, msgspec.Meta(ge=1, le=MUTE_MINUTES_MAX)]
+
+
+class UnmuteUser(Command, tag="unmute_user"):
+    budget = "edits"
+    user: int
+
+
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ShareBoard | ResetDrawing | SendMessage
-    | EditMessage | DeleteMessage | React
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ShareBoard
+    | ResetDrawing | SendMessage | EditMessage | DeleteMessage | React | MuteUser | UnmuteUser
 )
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)

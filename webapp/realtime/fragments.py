@@ -25,6 +25,7 @@ from webapp.chat.events import (
     StrokeDrawn,
     StrokeUndone,
     StrokeView,
+    UserMuted,
     UserRenamed,
     UserView,
 )
@@ -62,8 +63,11 @@ class Fragments:
             case RoomChanged(room):
                 yield LOBBY, None, later("room.html", room=room)
                 yield room_channel(room.id), None, later("room_header.html", room=room)
-            case RoomDeleted(room_id, owner_id, deleted):
+            case RoomDeleted(room_id=room_id, owner_id=owner_id, deleted=deleted, closed=closed):
                 yield LOBBY, None, later("room_deleted.html", room_id=room_id)
+                if closed:
+                    # A moderator closed it with people in it: their pages go to the lobby (app.js).
+                    yield room_channel(room_id), None, later("room_closed.html")
                 if owner_id is not None:
                     yield user_channel(owner_id), None, later("deleted_rooms.html", deleted=deleted)
             case RoomRestored(room, owner_id, deleted):
@@ -72,6 +76,8 @@ class Fragments:
             case UserRenamed(user):
                 # Their own tabs at once; everyone else coalesced (coalesce.py).
                 yield user_channel(user.id), None, later("me.html", user=user)
+            case UserMuted(user_id, until):
+                yield user_channel(user_id), None, later("muted.html", until=until)
             case PresenceChanged():
                 pass  # coalesced per room: coalesce.py
             case MessageCreated(message=message, repeat=False):

@@ -27,6 +27,8 @@ from webapp.settings import Rate, Settings
 
 # Identity buckets that have refilled are forgotten once there are this many.
 PRUNE_AT = 10_000
+# Tries at MODERATOR_KEY per client address: a few typos, never a guessing run.
+KEY_ATTEMPTS = Rate(5, 900)
 IDENTITY_WINDOW_SECONDS = 3600
 
 
@@ -104,7 +106,7 @@ class Limiter:
             "cursors": settings.rate_cursors,
             "reactions": settings.rate_reactions,
         }
-        self._buckets: dict[tuple[int, str], Bucket] = {}
+        self._buckets: dict[tuple[int | str, str], Bucket] = {}
         self._prune_at = PRUNE_AT
         self.identities = IdentityWindows(settings.identities_per_hour, clock)
         # By identity, or by address for the sockets of read-only visitors.
@@ -122,12 +124,19 @@ class Limiter:
 
     def spend(self, user_id: int, kind: str) -> None:
         """One token of the identity's budget of this kind, or rate_limited."""
-        bucket = self._buckets.get((user_id, kind))
+        if not self._take(user_id, kind, self.rates[kind]):
+            raise ChatError("rate_limited")
+
+    def try_key(self, address: str) -> bool:
+        """Spend one of the address's tries at MODERATOR_KEY; False when it has none left."""
+        return self._take(address, "key", KEY_ATTEMPTS)
+
+    def _take(self, who: int | str, kind: str, rate: Rate) -> bool:
+        bucket = self._buckets.get((who, kind))
         if bucket is None:
             self._prune()
-            bucket = self._buckets[(user_id, kind)] = Bucket(self.rates[kind], self.clock)
-        if not bucket.take():
-            raise ChatError("rate_limited")
+            bucket = self._buckets[(who, kind)] = Bucket(rate, self.clock)
+        return bucket.take()
 
     def full(self) -> bool:
         """Whether this process holds MAX_SOCKETS open sockets: the file descriptors

@@ -14,14 +14,15 @@
     },
   };
 
-  // --- Theme: the slider swaps it at once; the cookie lets the server render it next time.
+  // --- Theme: a choice swaps it at once; the cookie lets the server render it next time.
   var THEME_COOKIE = "chatboard_theme";
-  var themeInput = document.getElementById("theme");
-  if (themeInput) {
-    themeInput.addEventListener("input", function () {
-      document.documentElement.dataset.theme = themeInput.value;
-      themeInput.setAttribute("aria-valuetext", "Theme " + (Number(themeInput.value) + 1) + " of " + (Number(themeInput.max) + 1));
-      document.cookie = THEME_COOKIE + "=" + themeInput.value + "; path=/; max-age=31536000; SameSite=Lax";
+  var themes = document.getElementById("theme");
+  if (themes) {
+    themes.addEventListener("change", function (event) {
+      var choice = event.target;
+      document.documentElement.dataset.theme = choice.value;
+      document.getElementById("theme-name").textContent = choice.parentNode.textContent.trim();
+      document.cookie = THEME_COOKIE + "=" + choice.value + "; path=/; max-age=31536000; SameSite=Lax";
     });
   }
 
@@ -240,11 +241,31 @@
   document.addEventListener("DOMContentLoaded", markCurrentRoom);
   document.addEventListener("htmx:wsAfterMessage", markCurrentRoom);
 
+  // How long ago each room's latest message was, kept current (the server said it when it sent it).
+  function ago(when) {
+    var seconds = Math.max(0, (Date.now() - when) / 1000);
+    var units = [[86400, "d"], [3600, "h"], [60, "min"]];
+    for (var i = 0; i < units.length; i++) {
+      if (seconds >= units[i][0]) return Math.floor(seconds / units[i][0]) + " " + units[i][1] + " ago";
+    }
+    return "just now";
+  }
+  setInterval(function () {
+    document.querySelectorAll("time[data-ago]").forEach(function (time) {
+      var when = Date.parse(time.getAttribute("datetime"));
+      if (!isNaN(when)) time.textContent = ago(when);
+    });
+  }, 30000);
+
   // Error notices fade away on their own; the newest stays on top.
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var errors = document.getElementById("errors");
     if (!errors || event.detail.target !== errors) return;
     var notice = errors.firstElementChild;
     if (notice) setTimeout(function () { notice.remove(); }, 6000);
+    // A moderator closed this page's room: to the lobby, which says why.
+    if (notice && notice.dataset.notice === "room_closed") {
+      setTimeout(function () { window.location.assign("/?notice=room_closed"); }, 1500);
+    }
   });
 })();

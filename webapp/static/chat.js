@@ -139,7 +139,7 @@
     var when = new Date(time.getAttribute("datetime"));
     if (isNaN(when)) return;
     var today = new Date().toDateString() === when.toDateString();
-    time.textContent = (today ? timeFormat : dateTimeFormat).format(when);
+    time.textContent = (today || message.dataset.continues ? timeFormat : dateTimeFormat).format(when);
     time.title = dateTimeFormat.format(when);
   }
   list.querySelectorAll(".message").forEach(localTime);

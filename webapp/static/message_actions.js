@@ -1,6 +1,7 @@
 // What a reader does to messages: react, reply, copy a link, and to their own,
 // edit and delete. Messages sit inside hx-disable (their text is user text), so
 // their buttons are plain: one click handler fills a ws-send form and sends it.
+// A moderator's page shows Delete on every message, and Mute author.
 (function () {
   "use strict";
 
@@ -75,6 +76,16 @@
       edit(message);
     } else if (action === "delete") {
       if (window.confirm("Delete this message for everyone?")) send("delete_message", { message: idOf(message) });
+    } else if (action === "mute") {
+      var mute = document.getElementById("mute-author");
+      if (mute && window.confirm("Mute this message's author for a day?")) {
+        mute.querySelector('input[name="user"]').value = message.dataset.author;
+        mute.requestSubmit();
+      }
+    } else if (action === "expand") {
+      var open = message.toggleAttribute("data-expanded");
+      control.setAttribute("aria-expanded", String(open));
+      control.textContent = open ? "Show less" : "Show more";
     } else if (action === "copy-link") {
       event.preventDefault();
       var link = new URL(control.getAttribute("href"), location.href).href;

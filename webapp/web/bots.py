@@ -9,14 +9,16 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from webapp.api import encoding
-from webapp.chat import bots, messages, presence, rooms, users
+from webapp.chat import bots, messages, moderation, presence, rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import BODY_MAX
 from webapp.services import Services
-from webapp.web.me import Form, from_this_site
+from webapp.settings import Settings
+from webapp.web.forms import Form, require_own_page
 from webapp.web.pages import identified
 
 # A body's characters as UTF-8, at most; more is refused (413) before it is read whole.
@@ -27,8 +29,7 @@ STATUS = {"no_such_room": 404, "data_too_long": 413, "rate_limited": 429}
 def _from_a_page_of_this_site(request: HTMXRequest, services: Services, me: UserView) -> None:
     if me.id == users.READER.id:
         raise PermissionDeniedException(users.READ_ONLY)
-    if not from_this_site(request, services.settings):
-        raise PermissionDeniedException("Bots are made and revoked from a page of this site.")
+    require_own_page(request, services.settings, "Bots are made and revoked from a page of this site.")
 
 
 @post("/rooms/{room_id:int}/bot", dependencies=identified, status_code=201)
@@ -74,14 +75,18 @@ async def bot_message(request: Request, services: NamedDependency[Services], roo
     try:
         body = (await request.body()).decode()
         services.limiter.spend(bot.user.id, "messages")
-        created = await services.writer.run(
-            lambda session: messages.send_message(session, room_id=room_id, author_id=bot.user.id, body=body)
-        )
+        created = await services.writer.run(lambda session: _post(session, services.settings, bot.user.id, room_id, body))
     except UnicodeDecodeError:
         return _refusal("bad_data", "The body is text, in UTF-8.")
     except ChatError as error:
         return _refusal(error.code, error.detail)
     return Response(encoding.message(created.message, bot.room_uuid), status_code=201)
+
+
+async def _post(session: AsyncSession, settings: Settings, bot_id: int, room_id: int, body: str):
+    # A moderator's "Mute author" on a bot's message silences the bot too.
+    await moderation.refuse_muted(session, bot_id, enabled=bool(settings.moderator_key))
+    return await messages.send_message(session, room_id=room_id, author_id=bot_id, body=body)
 
 
 def _refusal(code: str, detail: str) -> Response:

@@ -6,13 +6,9 @@ everyone sees the rename as if it came over a socket."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
@@ -21,29 +17,17 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.realtime.actions import Caller, execute
 from webapp.realtime.commands import RenameUser
-from webapp.realtime.socket import origin_allowed
 from webapp.services import Services
-from webapp.settings import Settings
+from webapp.web.forms import Form, require_own_page
 from webapp.web.pages import identified
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def from_this_site(request: HTMXRequest, settings: Settings) -> bool:
-    """A form posted from a page of this site (or the allowlist), as the sockets' Origin check has it."""
-    return origin_allowed(
-        request.headers.get("origin"), request.url.scheme == "https", request.headers.get("host"), settings.allowed_origins
-    )
 
 
 @post("/me", dependencies=identified)
 async def rename_me(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], data: Form) -> Redirect | Template:
-    # The identity cookie is SameSite=Lax; the Origin check refuses what a browser sends from another site anyway.
     settings = services.settings
     if me.id == users.READER.id:
         raise PermissionDeniedException(users.READ_ONLY)
-    if not from_this_site(request, settings):
-        raise PermissionDeniedException("Rename yourself from a page of this site.")
+    require_own_page(request, settings, "Rename yourself from a page of this site.")
     command = RenameUser(name=data.get("name", ""))
     try:
         services.limiter.admit(me.id, command)

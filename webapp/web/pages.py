@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import MediaType, Response, get, head
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -12,7 +13,7 @@ from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import bots, drawing, messages, rooms, snapshots
+from webapp.chat import bots, drawing, messages, moderation, rooms, snapshots
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
@@ -22,21 +23,44 @@ from webapp.web.identity import current_user
 identified = {"me": Provide(current_user)}
 
 
-async def _room_list(services: Services, search: str) -> dict:
+# The lobby's order, remembered: the sort toggle's choice, sent once, kept in this cookie.
+SORT_COOKIE = "chatboard_sort"
+
+
+async def _room_list(services: Services, search: str, order: str = "active") -> dict:
     async with services.sessions() as session:
-        room_views, total = await rooms.list_rooms(session, search)
-    return {"rooms": room_views, "total": total, "search": search}
+        room_views, total = await rooms.list_rooms(session, search, order)
+    return {"rooms": room_views, "total": total, "search": search, "order": order}
+
+
+# What the lobby says when a page is sent to it (`?notice=`): known words only, never the query's text.
+NOTICES = {"room_closed": "A moderator closed the room you were in."}
 
 
 @get("/", dependencies=identified)
-async def lobby(request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "") -> Template:
-    context = await _room_list(services, q)
+async def lobby(
+    request: HTMXRequest, services: NamedDependency[Services], me: NamedDependency[UserView], q: FromQuery[str] = "",
+    sort: FromQuery[str | None] = None,
+    notice: FromQuery[str] = "",
+) -> Template:
+    order = sort if sort in rooms.ORDERS else request.cookies.get(SORT_COOKIE)
+    order = order if order in rooms.ORDERS else rooms.ORDERS[0]
+    context = await _room_list(services, q, order)
+    cookies = [Cookie(SORT_COOKIE, order, max_age=31536000, samesite="lax", httponly=True)] if sort in rooms.ORDERS else []
     if request.htmx:
-        # The search box asks for the list alone.
-        return Template("fragments/rooms.html", context=context)
+        # The search box and the sort toggle ask for the list alone.
+        return Template("fragments/rooms.html", context=context, cookies=cookies)
     async with services.sessions() as session:
         deleted = await rooms.recently_deleted(session, me.id)
-    return Template("pages/lobby.html", context={**context, "me": me, "socket_url": "/ws", "deleted": deleted})
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
+    return Template(
+        "pages/lobby.html",
+        context={
+            **context, "me": me, "socket_url": "/ws", "deleted": deleted, "moderators": moderators,
+            "notice": NOTICES.get(notice),
+        },
+        cookies=cookies,
+    )
 
 
 @head("/", media_type=MediaType.HTML)
@@ -60,6 +84,7 @@ async def room_page(
         newest = await messages.page_before(session, room_id, None if message is None else message + 1)
         below = await messages.page_after(session, room_id, message) if message is not None else None
         bot_keys = await bots.keys_made_by(session, room_id, me.id)
+        moderators = await moderation.moderator_ids(session, enabled=bool(services.settings.moderator_key))
     context = await _room_list(services, "")
     return Template(
         "pages/room.html",
@@ -73,6 +98,7 @@ async def room_page(
             "newer": below.more if below else False,
             "current_id": message or 0,
             "seq": seq,
+            "moderators": moderators,
             # The users and the board come over the socket as it opens, from
             # renders kept until they change (realtime/coalesce.py, realtime/boards.py):
             # a crowd entering costs no users list rendered per page.
