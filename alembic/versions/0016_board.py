@@ -4,7 +4,7 @@ and the snapshots shared into the chat.
 Plain added columns: no table is rebuilt.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 from typing import Sequence, Union
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from webapp.chat.events import CursorsMoved, CursorView, UserRenamed, UserView
+from datetime import timedelta
+
+from webapp.chat.events import CursorsMoved, CursorView, UserMuted, UserRenamed, UserView
+from webapp.db.models import utcnow
 from webapp.realtime.cursors import Cursors
 
 
@@ -86,3 +89,18 @@ def test_a_cursor_shows_its_users_new_name() -> None:
     cursors.moved(7, 1, 1, 1)
     cursors.flush()
     assert bus.published == [CursorsMoved(7, [CursorView(1, "Alicia", 1, 1)], [])]
+
+
+def test_a_muted_users_cursor_goes_and_stays_away_until_the_mute_is_lifted() -> None:
+    cursors, bus, _ = made()
+    cursors.entered(7, ALICE)
+    cursors.moved(7, 1, 1, 1)
+    cursors.flush()
+    cursors.observe(UserMuted(1, utcnow() + timedelta(hours=1)))
+    cursors.moved(7, 1, 2, 2)
+    cursors.flush()
+    assert bus.published[-1] == CursorsMoved(7, [], [1])
+    cursors.observe(UserMuted(1, None))
+    cursors.moved(7, 1, 3, 3)
+    cursors.flush()
+    assert bus.published[-1] == CursorsMoved(7, [CursorView(1, "Alice", 3, 3)], [])

@@ -11,10 +11,12 @@ room closes."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from collections import Counter
 from collections.abc import Callable
 
-from webapp.chat.events import CursorsMoved, CursorView, Event, UserRenamed, UserView
+from webapp.chat.events import CursorsMoved, CursorView, Event, UserMuted, UserRenamed, UserView
+from webapp.db.models import utcnow
 from webapp.realtime.bus import Bus
 from webapp.realtime.coalesce import every
 
@@ -33,6 +35,8 @@ class Cursors:
         self._moved: dict[int, dict[int, CursorView]] = {}  # room -> user -> latest, since the last flush
         self._shown: dict[tuple[int, int], float] = {}  # (room, user) -> when it last moved
         self._gone: dict[int, set[int]] = {}
+        # Users muted while a socket of theirs is here: their pointer is an action too.
+        self._muted: dict[int, datetime] = {}
 
     def entered(self, room_id: int, user: UserView) -> None:
         self._sockets[room_id, user.id] += 1
@@ -46,6 +50,7 @@ class Cursors:
         del self._sockets[key]
         if not any(user == user_id for _, user in self._sockets):
             self._names.pop(user_id, None)
+            self._muted.pop(user_id, None)
         self._moved.get(room_id, {}).pop(user_id, None)
         if self._shown.pop(key, None) is not None:
             self._gone.setdefault(room_id, set()).add(user_id)
@@ -55,6 +60,9 @@ class Cursors:
         name = self._names.get(user_id)
         if name is None or (room_id, user_id) not in self._sockets:
             return
+        until = self._muted.get(user_id)
+        if until is not None and until > utcnow():
+            return
         self._moved.setdefault(room_id, {})[user_id] = CursorView(user_id, name, round(x, 1), round(y, 1))
         self._shown[room_id, user_id] = self.clock()
         self._gone.get(room_id, set()).discard(user_id)
@@ -62,6 +70,17 @@ class Cursors:
     def observe(self, event: Event) -> None:
         if isinstance(event, UserRenamed) and event.user.id in self._names:
             self._names[event.user.id] = event.user.name
+        if isinstance(event, UserMuted) and event.user_id in self._names:
+            if event.until is None:
+                self._muted.pop(event.user_id, None)
+                return
+            self._muted[event.user_id] = event.until
+            # Their cursor goes at once, wherever it shows.
+            for room_id, user_id in list(self._shown):
+                if user_id == event.user_id:
+                    del self._shown[room_id, user_id]
+                    self._moved.get(room_id, {}).pop(user_id, None)
+                    self._gone.setdefault(room_id, set()).add(user_id)
 
     def flush(self) -> None:
         now = self.clock()
