@@ -52,6 +52,7 @@ NO_LIMITS = {
     "rate_rooms": Rate(10**9, 1),
     "rate_edits": Rate(10**9, 1),
     "rate_draws": Rate(10**9, 1),
+    "rate_cursors": Rate(10**9, 1),
     "rate_reactions": Rate(10**9, 1),
     "rate_reads": Rate(10**9, 1),
     "rooms_per_hour": 10**9,
@@ -112,7 +113,19 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
             hide_password=False
         )
     finally:
-        run_coroutine(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_coroutine(_drop(admin, name))
+
+
+async def _drop(admin, name: str) -> None:
+    # FORCE cannot end an autovacuum worker that happens to be in the database
+    # (it is not our role's process): it finishes within moments, so try again.
+    for attempt in range(10):
+        try:
+            return await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except asyncpg.InsufficientPrivilegeError:
+            if attempt == 9:
+                raise
+            await asyncio.sleep(0.3)
 
 
 def forged_cookie(user_id: int, secret: str) -> str:

@@ -31,7 +31,7 @@ from webapp.web.identity import identity_middleware
 from webapp.web.bots import bot_message, create_bot, revoke_bot
 from webapp.web.me import rename_me
 from webapp.web.moderate import become_moderator, moderate_page, mute, resign, unmute
-from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page
+from webapp.web.pages import board_svg, healthz, healthz_head, history, info, lobby, lobby_head, room_page, snapshot
 
 STATIC = Path(__file__).parent / "static"
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             room_page,
             history,
             board_svg,
+            snapshot,
             info,
             rename_me,
             create_bot,

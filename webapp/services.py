@@ -25,6 +25,7 @@ from webapp.db.writer import Writer, transactions
 from webapp.realtime.boards import Boards
 from webapp.realtime.bus import Bus, create_bus
 from webapp.realtime.coalesce import Coalescer
+from webapp.realtime.cursors import Cursors
 from webapp.realtime.fragments import Fragments
 from webapp.realtime.hub import Hub
 from webapp.realtime.limits import Limiter
@@ -49,6 +50,7 @@ class Services:
     hub: Hub
     coalescer: Coalescer
     boards: Boards
+    cursors: Cursors
     limiter: Limiter
     server_id: str
     api: Statements  # the JSON API's format of events
@@ -74,19 +76,20 @@ async def running(settings: Settings, templates: Environment) -> AsyncIterator[S
     rooms_changed = RoomsChanged(hub, statements, sessions)
     unread = UnreadCounts(hub, fragments, sessions)
     typists = Typists(hub, fragments)
-    hub.observers += [coalescer.observe, boards.observe, rooms_changed.observe, unread.observe, typists.observe]
+    cursors = Cursors(bus)
+    hub.observers += [coalescer.observe, boards.observe, rooms_changed.observe, unread.observe, typists.observe, cursors.observe]
     writer = Writer(transaction, bus)
     if settings.crash_after_commit:
         writer.after_commit = _crash_after_a_message
     services = Services(
         settings=settings, templates=templates, fragments=fragments, sessions=sessions, transaction=transaction,
-        writer=writer, bus=bus, hub=hub, coalescer=coalescer, boards=boards, limiter=Limiter(settings), server_id=str(uuid.uuid4()),
-        api=statements, unread=unread, typists=typists,
+        writer=writer, bus=bus, hub=hub, coalescer=coalescer, boards=boards, cursors=cursors, limiter=Limiter(settings),
+        server_id=str(uuid.uuid4()), api=statements, unread=unread, typists=typists,
     )
     await bus.start(hub.deliver)
     tasks = [
         asyncio.create_task(task)
-        for task in (writer.work(), coalescer.run(), rooms_changed.run(), unread.run(), typists.run())
+        for task in (writer.work(), coalescer.run(), rooms_changed.run(), unread.run(), typists.run(), cursors.run())
     ]
     if alone and (path := sqlite_path(settings.database_url)):
         tasks.append(asyncio.create_task(inline_sqlite.checkpoints(path)))

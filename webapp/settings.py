@@ -143,6 +143,7 @@ class Settings:
     rate_rooms: Rate = Rate(5, 60)
     rate_edits: Rate = Rate(20, 10)
     rate_draws: Rate = Rate(60, 2)
+    rate_cursors: Rate = Rate(60, 2)  # a page sends at most 20 a second
     rate_reactions: Rate = Rate(20, 10)
     # A page marks what it has read as it shows it: about once a second while messages come.
     rate_reads: Rate = Rate(30, 10)
@@ -197,6 +198,7 @@ class Settings:
             rate_rooms=_rate(env, "RATE_ROOMS", cls.rate_rooms),
             rate_edits=_rate(env, "RATE_EDITS", cls.rate_edits),
             rate_draws=_rate(env, "RATE_DRAWS", cls.rate_draws),
+            rate_cursors=_rate(env, "RATE_CURSORS", cls.rate_cursors),
             rate_reactions=_rate(env, "RATE_REACTIONS", cls.rate_reactions),
             rate_reads=_rate(env, "RATE_READS", cls.rate_reads),
             rooms_per_hour=_int(env, "ROOMS_PER_HOUR", cls.rooms_per_hour),

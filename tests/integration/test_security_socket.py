@@ -28,6 +28,9 @@ SAMPLE_FRAMES = {
     "reset_drawing": lambda room: {},
     "draw": lambda room: {"stroke": str(uuid.uuid4()), "points": [1, 2, 3, 4], "color": "#000000", "tool": "pen", "width": 4, "done": True},
     "undo_stroke": lambda room: {},
+    "redo_stroke": lambda room: {},  # nothing undone: refused, but it spends a token all the same
+    "cursor": lambda room: {"x": 1, "y": 1},
+    "share_board": lambda room: {},  # a snapshot is a message: the messages budget
     # No such message: refused, but each spends a token all the same.
     "edit_message": lambda room: {"message": 2**30, "body": "fixed"},
     "delete_message": lambda room: {"message": 2**30},

@@ -84,7 +84,10 @@ async def test_undo_takes_only_your_own_last_stroke(sessions, room) -> None:
         async with sessions.begin() as session:
             await drawing.undo(session, room_id=room, author_id=alice)
     assert nothing.value.code == "not_sufficient_data"
-    assert not await rows(sessions, a1) and not await rows(sessions, a2) and not await rows(sessions, b1)
+    # Off the board, kept for a redo.
+    async with sessions() as session:
+        assert await drawing.board(session, room) == []
+    assert [row.undone for stroke in (a1, a2, b1) for row in await rows(sessions, stroke)] == [True, True, True]
 
 
 async def test_reset_deletes_this_board_only(sessions, room) -> None:

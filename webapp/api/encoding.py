@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import msgspec
 
-from webapp.chat.drawing import HEIGHT, WIDTH, WIDTHS
+from webapp.chat.drawing import HEIGHT, PENS, WIDTH, WIDTHS
 from webapp.chat.events import (
     DrawingReset, Event, MessageCreated, MessageView, RoomChanged, RoomCreated, RoomDeleted, RoomRestored, RoomView, StrokeDrawn,
     StrokeView, UserView,
@@ -96,7 +96,8 @@ def line(stroke: StrokeView) -> dict:
 
 
 def drawing(room_uuid: str, strokes: list[StrokeView]) -> dict:
-    return {"uuid": room_uuid, "name": f"drawing-{room_uuid}", "lines": [line(stroke) for stroke in strokes]}
+    lines = [line(stroke) for stroke in strokes if stroke.tool in PENS]
+    return {"uuid": room_uuid, "name": f"drawing-{room_uuid}", "lines": lines}
 
 
 class Statements:
@@ -125,8 +126,9 @@ class Statements:
             case MessageCreated(message=view, repeat=False) if view.room_id in self.room_uuids:
                 room_uuid = self.room_uuids[view.room_id]
                 yield room_channel(view.room_id), view.seq, lambda: result("message_created", object=message(view, room_uuid))
-            case StrokeDrawn(room_id=room_id, stroke=stroke) if stroke.done:
-                # A line is sent once, when it is done: the old client has no strokes in progress.
+            case StrokeDrawn(room_id=room_id, stroke=stroke) if stroke.done and stroke.tool in PENS:
+                # A line is sent once, when it is done: the old client has no strokes in progress,
+                # nor shapes or labels.
                 yield room_channel(room_id), None, lambda: result("draw_line_changed", object=line(stroke))
             case DrawingReset(room_id=room_id) if room_id in self.room_uuids:
                 room_uuid = self.room_uuids[room_id]

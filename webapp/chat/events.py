@@ -128,6 +128,7 @@ class StrokeView(msgspec.Struct, frozen=True):
     start: int = 0
     total: int = 0
     done: bool = True
+    text: str = ""  # a label's
 
 
 class StrokeDrawn(msgspec.Struct, tag=True):
@@ -144,6 +145,22 @@ class StrokeUndone(msgspec.Struct, tag=True):
 
 class DrawingReset(msgspec.Struct, tag=True):
     room_id: int
+
+
+class CursorView(msgspec.Struct, frozen=True):
+    user_id: int
+    name: str
+    x: float
+    y: float
+
+
+class CursorsMoved(msgspec.Struct, tag=True):
+    """Where people's pointers are over a room's board, gathered for a moment
+    (realtime/cursors.py); never stored. `gone`: cursors to take away."""
+
+    room_id: int
+    moved: list[CursorView]
+    gone: list[int] = []
 
 
 class MessageCreated(msgspec.Struct, tag=True):
@@ -202,5 +219,5 @@ class UserTyping(msgspec.Struct, tag=True):
 
 Event = (
     RoomCreated | RoomChanged | RoomDeleted | RoomRestored | UserRenamed | PresenceChanged | StrokeDrawn | StrokeUndone | DrawingReset
-    | MessageCreated | MessageChanged | ReactionsChanged | UserMuted | ReadMoved | NotifyChanged | UserTyping
+    | CursorsMoved | MessageCreated | MessageChanged | ReactionsChanged | UserMuted | ReadMoved | NotifyChanged | UserTyping
 )

@@ -13,7 +13,7 @@ from webapp.chat import mentions
 from webapp.chat.errors import ChatError
 from webapp.chat.events import MessageChanged, ReactionsChanged
 from webapp.chat.messages import clean_body, next_seq, reactions_of, views
-from webapp.db.models import Mention, Message, Reaction, utcnow
+from webapp.db.models import Mention, Message, Reaction, Snapshot, utcnow
 
 # The reactions offered: a small set, so a reaction is a click, never a picker.
 EMOJI = ("👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀")
@@ -41,6 +41,8 @@ async def _own(session: AsyncSession, room_id: int, message_id: int, user_id: in
 async def edit_message(session: AsyncSession, *, room_id: int, user_id: int, message_id: int, body: str) -> MessageChanged:
     body = clean_body(body)
     await _own(session, room_id, message_id, user_id)
+    if await session.scalar(select(Message.kind).where(Message.id == message_id)) == "snapshot":
+        raise ChatError("not_allowed", "A snapshot is a picture of the board: share the board anew instead.")
     seq, _count = await next_seq(session, room_id)
     await session.execute(update(Message).where(Message.id == message_id).values(body=body, edited_at=utcnow(), seq=seq))
     # Who it names now: a mention added by the edit counts, one taken out no longer does.
@@ -62,6 +64,7 @@ async def delete_message(
     await session.execute(update(Message).where(Message.id == message_id).values(body="", deleted_at=utcnow(), seq=seq))
     await session.execute(delete(Reaction).where(Reaction.message_id == message_id))
     await session.execute(delete(Mention).where(Mention.message_id == message_id))
+    await session.execute(delete(Snapshot).where(Snapshot.message_id == message_id))
     return MessageChanged((await views(session, [message_id]))[0])
 
 

@@ -115,9 +115,10 @@ def _reply(quoted_id: int, body: str, deleted_at, author_id: int, name: str) -> 
 
 async def send_message(
     session: AsyncSession, *, room_id: int, author_id: int, body: str, client_id: str | None = None,
-    reply_to: int | None = None,
+    reply_to: int | None = None, kind: str = "text",
 ) -> MessageCreated:
-    body = clean_body(body)
+    """A message; of `kind` "snapshot", a picture of the board (chat/snapshots.py) with no body."""
+    body = clean_body(body) if kind == "text" else ""
     if client_id and "\x00" in client_id:
         raise ChatError("bad_data", "A client_id cannot hold a NUL character.")
     connection = await session.connection()
@@ -139,10 +140,10 @@ async def send_message(
     name, author_uuid, muted_until, *previous = (await connection.execute(_SENDER, {"author": author_id, "room": room_id})).one()
     if muted_until is not None and muted_until > now:
         raise muted(muted_until)
-    continues, new_day = placement(author_id, "text", now, previous)
+    continues, new_day = placement(author_id, kind, now, previous)
     values = {
         "room_id": room_id, "author_id": author_id, "body": body, "client_id": client_id or None, "created_at": now,
-        "seq": seq, "reply_to_id": reply_to, "uuid": new_uuid(),
+        "seq": seq, "reply_to_id": reply_to, "uuid": new_uuid(), "kind": kind,
     }
     new_id = (await connection.execute(_INSERTS[connection.dialect.name], values)).scalar()
     if new_id is None:
@@ -156,7 +157,7 @@ async def send_message(
     named = await mentions.record(connection, room_id, new_id, body)
     author = UserView(author_id, name, author_uuid)
     view = MessageView(
-        new_id, room_id, author, body, now, seq, reply=reply, uuid=values["uuid"], continues=continues, new_day=new_day,
+        new_id, room_id, author, body, now, seq, kind, reply=reply, uuid=values["uuid"], continues=continues, new_day=new_day,
         mentions=named,
     )
     return MessageCreated(view, count)

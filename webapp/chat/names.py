@@ -42,12 +42,18 @@ def _visible(char: str) -> str:
     return char
 
 
+def visible_line(value: str, what: str) -> str:
+    """Text as one line of what shows: NFKC-normalised, trimmed, inner whitespace
+    folded, control and format characters gone; a NUL refused."""
+    if "\x00" in value:
+        raise ChatError("bad_data", f"{what} cannot hold a NUL character.")
+    return " ".join("".join(map(_visible, unicodedata.normalize("NFKC", value))).split())
+
+
 def clean_name(value: str) -> str:
     """A name as the user meant it: NFKC-normalised (so look-alike forms are one
     name), trimmed, inner whitespace folded, no control or format characters, bounded."""
-    if "\x00" in value:
-        raise ChatError("bad_data", "A name cannot hold a NUL character.")
-    name = " ".join("".join(map(_visible, unicodedata.normalize("NFKC", value))).split())
+    name = visible_line(value, "A name")
     if not name:
         raise ChatError("not_sufficient_data", "A name cannot be empty.")
     if len(name) > NAME_MAX:

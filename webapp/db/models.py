@@ -191,6 +191,21 @@ class Stroke(Base):
     point_count: Mapped[int] = mapped_column(Integer)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A label's text (tool "text"); None for every other tool.
+    text: Mapped[str | None] = mapped_column(Text)
+    # Undone by its author: off the board, kept for a redo until they draw again.
+    undone: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class Snapshot(Base):
+    """The board as it was when someone shared it into the chat: its message's
+    picture, stored once and never changed."""
+
+    __tablename__ = "snapshots"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    svg: Mapped[str] = mapped_column(Text)
 
 
 class BotKey(Base):

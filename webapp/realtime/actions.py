@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import drawing, message_actions, messages, moderation, reads, rooms, users
+from webapp.chat import drawing, message_actions, messages, moderation, reads, rooms, snapshots, users
 from webapp.chat.errors import ChatError
-from webapp.chat.events import Event, UserTyping
+from webapp.chat.events import Event, StrokeView, UserTyping
 from webapp.settings import Settings
 from webapp.realtime.commands import (
-    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MarkRead, MuteUser, React, RecolorRoom,
-    RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage, SetNotify, Typing, UndoStroke, UnmuteUser,
+    AnyCommand, CreateRoom, DeleteMessage, DeleteRoom, Draw, EditMessage, MarkRead, MuteUser, React, RecolorRoom, RedoStroke,
+    RenameRoom, RenameUser, ResetDrawing, RestoreRoom, SendMessage, SetNotify, ShareBoard, Typing, UndoStroke, UnmuteUser,
 )
 
 
@@ -22,7 +23,11 @@ class Caller:
     room_id: int | None
 
 
-async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings) -> Event | list[Event]:
+async def execute(
+    session: AsyncSession, caller: Caller, command: AnyCommand, settings: Settings,
+    render_board: Callable[[list[StrokeView]], str] | None = None,
+) -> Event | list[Event]:
+    """`render_board`: the standalone SVG of a board, for a snapshot (socket callers give it)."""
     # Read in the command's own transaction: a mute or a moderator's role counts
     # from the next action on, on every socket and process.
     # A send reads its author's mute with its other reads (messages.send_message).
@@ -83,9 +88,14 @@ async def execute(session: AsyncSession, caller: Caller, command: AnyCommand, se
             return await drawing.draw(
                 session, room_id=_room(caller), author_id=caller.user_id, stroke_id=str(command.stroke),
                 points=command.points, color=command.color, tool=command.tool, width=command.width, done=command.done,
+                text=command.text,
             )
         case UndoStroke():
             return await drawing.undo(session, room_id=_room(caller), author_id=caller.user_id)
+        case RedoStroke():
+            return await drawing.redo(session, room_id=_room(caller), author_id=caller.user_id)
+        case ShareBoard() if render_board is not None:
+            return await snapshots.share_board(session, room_id=_room(caller), author_id=caller.user_id, render=render_board)
         case ResetDrawing():
             return await drawing.reset(session, room_id=_room(caller))
         case MarkRead(room=room_id, message=message_id):

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from webapp.chat.drawing import MAX_POINTS
+from webapp.chat.drawing import HEIGHT, MAX_POINTS, WIDTH
 from webapp.chat.errors import ChatError
 from webapp.chat.moderation import MUTE_MINUTES_MAX
 
@@ -19,7 +19,7 @@ DETAIL_MAX = 200
 
 
 # The identity's rate budget an action spends (webapp/realtime/limits.py); None: only the socket's frame budget.
-Budget = Literal["messages", "rooms", "edits", "draws", "reactions", "reads"] | None
+Budget = Literal["messages", "rooms", "edits", "draws", "cursors", "reactions", "reads"] | None
 
 
 class Command(msgspec.Struct, tag_field="action", frozen=True):
@@ -67,10 +67,28 @@ class Draw(Command, tag="draw"):
     color: Short = "#000000"
     tool: Short = "pen"
     done: bool = False
+    text: Short = ""  # a label's (tool "text")
 
 
 class UndoStroke(Command, tag="undo_stroke"):
     budget = "draws"
+
+
+class RedoStroke(Command, tag="redo_stroke"):
+    budget = "draws"
+
+
+class Cursor(Command, tag="cursor"):
+    """Where the caller's pointer is over the board: shown to the others, never stored."""
+
+    budget = "cursors"
+
+    x: Annotated[float, msgspec.Meta(ge=0, le=WIDTH)]
+    y: Annotated[float, msgspec.Meta(ge=0, le=HEIGHT)]
+
+
+class ShareBoard(Command, tag="share_board"):
+    budget = "messages"  # a snapshot is a message
 
 
 class ResetDrawing(Command, tag="reset_drawing"):
@@ -132,8 +150,8 @@ class Typing(Command, tag="typing"):
 
 
 AnyCommand = (
-    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | ResetDrawing | SendMessage
-    | EditMessage | DeleteMessage | React | MuteUser | UnmuteUser | MarkRead | SetNotify | Typing
+    CreateRoom | RenameRoom | RecolorRoom | DeleteRoom | RestoreRoom | RenameUser | Draw | UndoStroke | RedoStroke | Cursor | ShareBoard
+    | ResetDrawing | SendMessage | EditMessage | DeleteMessage | React | MuteUser | UnmuteUser | MarkRead | SetNotify | Typing
 )
 
 _decoder = msgspec.json.Decoder(AnyCommand, strict=False)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from jinja2 import Environment
 
 from webapp.chat.events import (
+    CursorsMoved,
     DrawingReset,
     Event,
     MessageChanged,
@@ -98,6 +99,8 @@ class Fragments:
                 yield room_channel(room_id), None, later("stroke_undone.html", stroke_id=stroke_id)
             case DrawingReset(room_id):
                 yield room_channel(room_id), None, later("board.html", strokes=[])
+            case CursorsMoved(room_id, moved, gone):
+                yield room_channel(room_id), None, later("cursors.html", moved=moved, gone=gone)
 
     def presence(self, changes: list[tuple[UserView, bool]]) -> str:
         """A room's entrances and exits (user, present) as one fragment: each user's
@@ -123,6 +126,10 @@ class Fragments:
 
     def board(self, strokes: list[StrokeView]) -> str:
         return self.render("board.html", strokes=strokes)
+
+    def board_svg(self, strokes: list[StrokeView]) -> str:
+        """The board as a standalone SVG file (downloads, snapshots)."""
+        return self.render("drawing.html", strokes=strokes)
 
     def error(self, code: str, detail: str) -> str:
         return self.render("error.html", code=code, detail=detail)

@@ -103,6 +103,7 @@ class Limiter:
             "rooms": settings.rate_rooms,
             "edits": settings.rate_edits,
             "draws": settings.rate_draws,
+            "cursors": settings.rate_cursors,
             "reactions": settings.rate_reactions,
             "reads": settings.rate_reads,
         }

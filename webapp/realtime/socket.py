@@ -25,7 +25,7 @@ from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.realtime.actions import Caller, execute
-from webapp.realtime.commands import Typing, parse
+from webapp.realtime.commands import Cursor, Typing, parse
 from webapp.realtime.fragments import LOBBY, room_channel, user_channel
 from webapp.realtime.hub import Connection
 from webapp.realtime.protocol import OUTLET, Outlet, text_frame
@@ -164,6 +164,8 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
     services.hub.subscribe(connection, channels)
     services.unread.connected(user.id)
     socket_id = uuid.uuid4().hex
+    if room_id is not None and user is not users.READER:
+        services.cursors.entered(room_id, user)
 
     async def join(session):
         # Among the room's people from now on: it counts their unread messages, its messages can name them.
@@ -181,6 +183,8 @@ async def _serve_accepted(socket: WebSocket, services: Services, user: UserView,
     finally:
         services.hub.unsubscribe(connection, channels)
         services.unread.disconnected(user.id)
+        if room_id is not None and user is not users.READER:
+            services.cursors.left(room_id, user.id)
         if room_id is not None:
             with suppress(Exception):
                 await services.writer.run(lambda session: presence.leave(session, socket_id))
@@ -255,8 +259,13 @@ async def _read_frames(socket: WebSocket, services: Services, caller: Caller, ou
         if isinstance(command, Typing) and not typing.allow():
             return  # typing more often than shown: nothing to say
         services.limiter.admit(caller.user_id, command)
+        if isinstance(command, Cursor):
+            if caller.room_id is None:
+                raise ChatError("no_such_room", "Cursors move over a room's board.")
+            services.cursors.moved(caller.room_id, caller.user_id, command.x, command.y)
+            return
         # Answered after the commit; the hub has delivered the change by then.
-        await services.writer.run(lambda session: execute(session, caller, command, services.settings))
+        await services.writer.run(lambda session: execute(session, caller, command, services.settings, services.fragments.board_svg))
 
     def refuse(error: ChatError) -> None:
         outlet.write(text_frame(services.fragments.error(error.code, error.detail).encode()))

@@ -54,6 +54,8 @@ async def security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     policy = (b"content-security-policy", CONTENT_SECURITY_POLICY.format(nonce=csp_nonce(scope)).encode())
+    # A response with a stricter policy of its own keeps it (a board snapshot's).
+    policy = next(((name, value) for name, value in message.get("headers", []) if name.lower() == policy[0]), policy)
     headers = [(name, value) for name, value in message.get("headers", []) if name.lower() not in NAMES]
     if scope.get("scheme") == "https":
         # Behind HTTPS the identity cookie is Secure even if COOKIE_SECURE was not set.

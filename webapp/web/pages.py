@@ -7,12 +7,14 @@ from typing import Annotated
 from litestar import MediaType, Response, get, head
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from litestar_htmx import HTMXRequest
 from sqlalchemy import text
 
-from webapp.chat import bots, drawing, messages, moderation, reads, rooms
+from webapp.chat import bots, drawing, messages, moderation, reads, rooms, snapshots
+from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.db.models import MAX_ID
 from webapp.services import Services
@@ -147,12 +149,31 @@ async def board_svg(services: NamedDependency[Services], room_id: FromPath[int])
     async with services.sessions() as session:
         await rooms.get_room(session, room_id)
         strokes = await drawing.board(session, room_id)
-    svg = services.templates.get_template("fragments/drawing.html").render(strokes=strokes)
+    svg = services.fragments.board_svg(strokes)
     return Response(
         svg,
         media_type="image/svg+xml",
         headers={"Content-Disposition": f'attachment; filename="board-{room_id}.svg"'},
     )
+
+
+# A snapshot is drawn by people: as its own document it may hold no script and
+# load nothing, whatever it holds (its styles are attributes).
+SNAPSHOT_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"}
+
+
+@get("/rooms/{room_id:int}/snapshots/{name:str}")
+async def snapshot(services: NamedDependency[Services], room_id: FromPath[int], name: FromPath[str]) -> Response:
+    """A snapshot's picture (`{message_id}.svg`), as stored when it was shared."""
+    number = name.removesuffix(".svg")
+    if not (name.endswith(".svg") and number.isascii() and number.isdigit() and int(number) <= MAX_ID):
+        raise NotFoundException()
+    async with services.sessions() as session:
+        try:
+            svg = await snapshots.snapshot_svg(session, room_id, int(number))
+        except ChatError:
+            raise NotFoundException() from None
+    return Response(svg, media_type="image/svg+xml", headers=SNAPSHOT_HEADERS)
 
 
 @get("/info", dependencies=identified)

@@ -1,7 +1,8 @@
 """The bus that carries events between processes, as CHANNELS_BACKEND names it.
 
-Every bus has the same three parts: `stage(session, events)` inside the
-transaction that made the events, `committed(events)` after its commit, and
+Every bus has the same parts: `stage(session, events)` inside the
+transaction that made the events, `committed(events)` after its commit,
+`publish(events)` for what is never stored (live cursors), and
 `start(deliver)`, which hands every event, this process's own included, to
 `deliver` (the hub) in the order the bus keeps. Events are small JSON
 (msgspec), never HTML: each process renders them once for its own sockets.
@@ -30,6 +31,7 @@ class Bus(Protocol):
     async def stop(self) -> None: ...
     async def stage(self, session: AsyncSession, events: list[Event]) -> None: ...
     def committed(self, events: list[Event]) -> None: ...
+    def publish(self, events: list[Event]) -> None: ...
 
 
 def asyncpg_dsn(database_url: str) -> str:

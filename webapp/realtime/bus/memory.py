@@ -27,3 +27,5 @@ class MemoryBus:
         if self._deliver is not None:
             for event in events:
                 self._deliver(event)
+
+    publish = committed

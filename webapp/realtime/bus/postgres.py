@@ -31,6 +31,7 @@ from webapp.realtime.bus import Deliver, decode, encode
 log = logging.getLogger(__name__)
 
 CHANNEL = "events"  # the outbox's channel column: every event goes to every process
+PASSING = "passing"  # events never stored (cursors): NOTIFY only, with row id 0, never replayed
 NOTIFY_CHANNEL = "chatboard_events"
 LISTENER_NAME = "chatboard-listener"  # its application_name, to tell it apart in pg_stat_activity
 # NOTIFY refuses payloads of 8,000 bytes or more; leave room for the id and channel.
@@ -63,6 +64,7 @@ class PostgresBus:
         self._listener: asyncio.Task | None = None
         self._relay: asyncio.Task | None = None
         self._connection: asyncpg.Connection | None = None
+        self._notifying: set[asyncio.Task] = set()  # asyncio holds only weak references to tasks
         # Set while a listening connection is up; tests wait on it.
         self.listening = asyncio.Event()
 
@@ -91,9 +93,33 @@ class PostgresBus:
     def committed(self, events: list[Event]) -> None:
         pass  # PostgreSQL sent the notifications with the commit
 
+    def publish(self, events: list[Event]) -> None:
+        """NOTIFY without an outbox row: what is lost with a lost connection
+        is stale a moment later anyway. Too large for NOTIFY, it is dropped."""
+        payloads = [f"0\n{PASSING}\n{encode(event).decode()}" for event in events]
+        payloads = [payload for payload in payloads if len(payload.encode()) <= INLINE_MAX_BYTES]
+        if payloads and self._pool is not None:
+            task = asyncio.create_task(self._notify(payloads))
+            self._notifying.add(task)
+            task.add_done_callback(self._notifying.discard)
+
+    async def _notify(self, payloads: list[str]) -> None:
+        try:
+            async with self._pool.acquire() as connection:
+                for payload in payloads:
+                    await connection.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, payload)
+        except Exception as error:
+            log.warning("passing events not sent: %r", error)
+
     async def _forward(self, deliver: Deliver) -> None:
         while True:
             row_id, channel, payload = await self._queue.get()
+            if channel == PASSING:
+                try:
+                    deliver(decode(payload))
+                except Exception:
+                    log.exception("passing event not delivered")
+                continue
             # A replay and a late notification may bring the same row twice.
             if row_id in self._seen or channel != CHANNEL:
                 continue

@@ -57,6 +57,8 @@ class RedisBus:
         for event in events:
             self._outgoing.put_nowait(encode(event))
 
+    publish = committed  # the stream is no store: it keeps the last HISTORY entries
+
     async def _publish(self) -> None:
         while True:
             data = await self._outgoing.get()
