@@ -78,3 +78,34 @@ def test_room_changes_missed_while_offline_show_after_the_reconnect(page_factory
     tap.drop()
     expect(bob.locator("#rooms li.room", has_text=name)).to_be_visible(timeout=15000)
     assert len(tap.routes) == 2
+
+
+def test_deleting_a_room_asks_first_and_a_no_keeps_it(page_factory) -> None:
+    alice, bob = page_factory("/"), page_factory("/")
+    name = f"Keep {uuid.uuid4().hex[:5]}"
+    alice.get_by_label("New room name").fill(name)
+    alice.get_by_role("button", name="Create room").click()
+    on_bob = bob.locator("#rooms li.room", has_text=name)
+    expect(on_bob).to_be_visible()
+    entry = alice.locator("#rooms li.room", has_text=name)
+    questions: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    alice.once("dialog", answer(False))
+    entry.locator("summary").click()
+    entry.get_by_role("button", name="Delete room").click()
+    assert questions == ["Delete this room?"]
+    bob.wait_for_timeout(500)
+    expect(on_bob).to_be_visible()  # a no sends nothing
+
+    alice.once("dialog", answer(True))
+    if not entry.locator("details.room-edit").evaluate("el => el.open"):
+        entry.locator("summary").click()
+    entry.get_by_role("button", name="Delete room").click()
+    expect(on_bob).to_have_count(0)
+    assert len(questions) == 2 and alice.errors == [] and bob.errors == []

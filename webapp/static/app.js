@@ -191,6 +191,13 @@
     countdown = setInterval(tick, 250);
   });
 
+  // hx-confirm on a form the socket sends (deleting a room): htmx asks only before
+  // its own requests, so ask here, and send nothing unless the answer is yes.
+  document.addEventListener("htmx:wsConfigSend", function (event) {
+    var question = event.target.getAttribute("hx-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   // A sent form is done with: clear the new-room name, fold an edited room away.
   document.addEventListener("htmx:wsAfterSend", function (event) {
     var form = event.target;
