@@ -109,3 +109,18 @@ def test_deleting_a_room_asks_first_and_a_no_keeps_it(page_factory) -> None:
     entry.get_by_role("button", name="Delete room").click()
     expect(on_bob).to_have_count(0)
     assert len(questions) == 2 and alice.errors == [] and bob.errors == []
+
+
+def test_a_room_renamed_live_renames_its_pages_tab(page_factory, database_url) -> None:
+    from tests.browser.test_chat import seed_room
+
+    room_id = seed_room(database_url)
+    inside, lobby = page_factory(f"/rooms/{room_id}"), page_factory("/")
+    before = inside.title()
+    entry = lobby.locator(f"#room-{room_id}")
+    entry.locator("summary").click()
+    entry.get_by_label("New name for room", exact=False).fill("Renamed live")
+    entry.get_by_role("button", name="Rename").click()
+    expect(inside.locator("#room-title")).to_have_text("Renamed live")
+    expect(inside).to_have_title("Renamed live · Chatboard")
+    assert before != inside.title() and inside.errors == [] and lobby.errors == []

@@ -47,6 +47,9 @@
       count += Number(entry.dataset.count) || 0;
       if (Number(entry.dataset.mentions) > 0) mentioned = true;
     });
+    // A room renamed live renames its page's tab too.
+    var title = document.getElementById("room-title");
+    if (title) baseTitle = title.textContent.trim() + " · Chatboard";
     document.title = (count ? "(" + count + ") " : "") + baseTitle;
     if (!icon) return;
     icon.dataset.mention = String(mentioned);
