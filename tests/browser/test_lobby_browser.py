@@ -124,3 +124,19 @@ def test_a_room_renamed_live_renames_its_pages_tab(page_factory, database_url) -
     expect(inside.locator("#room-title")).to_have_text("Renamed live")
     expect(inside).to_have_title("Renamed live · Chatboard")
     assert before != inside.title() and inside.errors == [] and lobby.errors == []
+
+
+def test_a_refused_rename_puts_the_current_name_back(page_factory) -> None:
+    page = page_factory("/")
+    name = page.locator("#my-name").input_value()
+    page.locator("#my-name").fill("   ")
+    page.locator("#my-name").press("Enter")
+    expect(page.locator("#errors .error")).to_be_visible()
+    expect(page.locator("#my-name")).to_have_value(name)
+    # A rename that works keeps the new name, reloaded too.
+    page.locator("#my-name").fill("Quiet Lynx 3")
+    page.locator("#my-name").press("Enter")
+    expect(page.locator("#my-name")).to_have_value("Quiet Lynx 3")
+    page.reload()
+    expect(page.locator("#my-name")).to_have_value("Quiet Lynx 3")
+    assert page.errors == []

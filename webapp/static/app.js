@@ -198,9 +198,14 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // A rename sent and not yet answered (a refusal puts the current name back).
+  var renaming = false;
+
   // A sent form is done with: clear the new-room name, fold an edited room away.
   document.addEventListener("htmx:wsAfterSend", function (event) {
     var form = event.target;
+    // Answered by the new name (the form is replaced) or by an error.
+    renaming = form.id === "me";
     if (form.matches("form.create-room")) form.reset();
     var details = form.closest("details.room-edit");
     if (details && !form.matches(".recolor-room")) details.open = false;
@@ -266,10 +271,17 @@
 
   // Error notices fade away on their own; the newest stays on top.
   document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "me") renaming = false;
     var errors = document.getElementById("errors");
     if (!errors || event.detail.target !== errors) return;
     var notice = errors.firstElementChild;
     if (notice) setTimeout(function () { notice.remove(); }, 6000);
+    // A refused rename: the header's field shows the current name again, beside why.
+    if (notice && notice.classList.contains("error") && renaming) {
+      var field = document.getElementById("my-name");
+      if (field) field.value = field.defaultValue;
+    }
+    renaming = false;
     // A moderator closed this page's room: to the lobby, which says why.
     if (notice && notice.dataset.notice === "room_closed") {
       setTimeout(function () { window.location.assign("/?notice=room_closed"); }, 1500);
