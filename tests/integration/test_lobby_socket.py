@@ -101,7 +101,7 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_open(clients, frame:
     await client.ws.send(frame)
     await client.expect_error(code)
     # Still open and working: a good frame right after is served.
-    await client.send("rename_user", name="Still Here")
+    await client.send("rename_user", name=f"Still Here {uuid.uuid4().hex[:6]}")  # names are one person's each
     await client.expect("me")
     assert (await client.get("/")).text.count('class="room"') == rooms_before
 

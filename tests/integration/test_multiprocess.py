@@ -179,9 +179,10 @@ async def test_a_user_rename_reaches_their_tab_on_the_other_process(two, clients
     await there.connect()
     assert here.user_id == there.user_id
 
-    await here.send("rename_user", name="Otter Everywhere")
+    name = f"Otter Everywhere {uuid.uuid4().hex[:6]}"  # names are one person's each, and the database is shared
+    await here.send("rename_user", name=name)
     me = await there.expect("me")
-    assert me.find(".//input[@name='name']").get("value") == "Otter Everywhere"
+    assert me.find(".//input[@name='name']").get("value") == name
 
 
 async def test_several_workers_in_one_process_group(processes, clients_of) -> None:

@@ -24,6 +24,8 @@ async def test_the_creator_deletes_and_restores_a_room_with_its_history(clients)
     await writer.send("send_message", body="keep me")
     await writer.expect("messages")
     await writer.close()
+    # Only an empty room can be deleted by its creator: wait until the server has seen the writer leave.
+    await owner.expect(f"usercount-{room_id}", where=lambda el: text_of(el) == "0")
 
     await owner.send("delete_room", room=room_id)
     await other.expect(f"room-{room_id}", where=lambda el: el.get("hx-swap-oob") == "delete")

@@ -27,7 +27,9 @@ from webapp.services import Services
 
 # Chatboard's error codes, as the protocol names the same refusals; the others
 # (rate_limited, not_allowed, no_such_message) keep Chatboard's code.
-PROTOCOL_CODES = {"no_such_room": "no_specified_room", "room_not_empty": "not_empty_room", "name_too_long": "data_too_long"}
+PROTOCOL_CODES = {
+    "no_such_room": "no_specified_room", "room_not_empty": "not_empty_room", "name_too_long": "data_too_long", "name_taken": "bad_data",
+}
 POLICY_VIOLATION = 1008
 
 

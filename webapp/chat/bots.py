@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from webapp.chat import rooms
+from webapp.chat import rooms, users
 from webapp.chat.errors import ChatError
 from webapp.chat.events import UserView
 from webapp.chat.names import clean_name
@@ -45,7 +45,8 @@ def _hash(key: str) -> str:
 async def create_bot(session: AsyncSession, *, room_id: int, creator_id: int, name: str) -> tuple[str, Bot]:
     """A new bot user for the room and its key, returned this once."""
     room = await rooms.get_room(session, room_id)
-    user = User(name=clean_name(name))
+    name = clean_name(name)
+    user = User(name=name, name_key=users.name_key(name))
     session.add(user)
     await session.flush()
     key = KEY_PREFIX + secrets.token_urlsafe(32)

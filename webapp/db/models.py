@@ -78,6 +78,8 @@ class User(Base):
     moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Muted by a moderator: reads, and every action it sends is refused until then.
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The name as compared for "taken": case-folded, as clean_name leaves it (chat/users.py).
+    name_key: Mapped[str | None] = mapped_column(String(NAME_MAX * 3), index=True)
 
     # The few moderators among every identity ever made, for the badge on each page.
     __table_args__ = (Index("ix_users_moderator", "id", postgresql_where=text("moderator"), sqlite_where=text("moderator = 1")),)

@@ -276,6 +276,10 @@
     if (!errors || event.detail.target !== errors) return;
     var notice = errors.firstElementChild;
     if (notice) setTimeout(function () { notice.remove(); }, 6000);
+    // The same notice again (a muted person's every action says so) replaces the older copy.
+    Array.prototype.forEach.call(errors.querySelectorAll(".error"), function (older) {
+      if (older !== notice && older.dataset.code === notice.dataset.code && older.textContent === notice.textContent) older.remove();
+    });
     // A refused rename: the header's field shows the current name again, beside why.
     if (notice && notice.classList.contains("error") && renaming) {
       var field = document.getElementById("my-name");
