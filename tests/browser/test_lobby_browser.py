@@ -42,11 +42,13 @@ def test_the_identity_survives_a_reload_and_the_name_can_be_changed(page_factory
     page.reload()
     expect(page.locator("#my-name")).to_have_value(first)
 
-    page.locator("#my-name").fill("Velvet Heron 7")
+    # Not a name the generator makes: that one may be another identity's (name_taken).
+    wanted = f"Velvet Heron {uuid.uuid4().hex[:6]}"
+    page.locator("#my-name").fill(wanted)
     page.locator("#my-name").press("Enter")
-    page.wait_for_timeout(300)
+    expect(page.locator("#my-name")).to_have_attribute("value", wanted)
     page.reload()
-    expect(page.locator("#my-name")).to_have_value("Velvet Heron 7")
+    expect(page.locator("#my-name")).to_have_value(wanted)
 
 
 def test_search_filters_the_rooms_on_the_server(page_factory) -> None:
@@ -134,9 +136,12 @@ def test_a_refused_rename_puts_the_current_name_back(page_factory) -> None:
     expect(page.locator("#errors .error")).to_be_visible()
     expect(page.locator("#my-name")).to_have_value(name)
     # A rename that works keeps the new name, reloaded too.
-    page.locator("#my-name").fill("Quiet Lynx 3")
+    # The name is this test's own: a generated one may be another identity's (name_taken).
+    wanted = f"Quiet Lynx {uuid.uuid4().hex[:6]}"
+    page.locator("#my-name").fill(wanted)
     page.locator("#my-name").press("Enter")
-    expect(page.locator("#my-name")).to_have_value("Quiet Lynx 3")
+    # The server's re-rendered field carries the name it stored.
+    expect(page.locator("#my-name")).to_have_attribute("value", wanted)
     page.reload()
-    expect(page.locator("#my-name")).to_have_value("Quiet Lynx 3")
+    expect(page.locator("#my-name")).to_have_value(wanted)
     assert page.errors == []
